@@ -1,0 +1,82 @@
+"""Import and export of whole paths: what the command line and the window both call."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotate.importing import ImportResult
+from annotate.model import ArcmarkError, Change
+from annotate.session import Session
+
+
+@dataclass
+class ImportReport:
+    files_ok: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line per bad file
+    notes: list[str] = field(default_factory=list)   # what could not be represented
+    result: ImportResult = field(default_factory=ImportResult)
+    cancelled: bool = False
+
+    @property
+    def change(self) -> Change:
+        return self.result.change
+
+    def summary(self) -> str:
+        files = f"{len(self.files_ok)} file{'s' * (len(self.files_ok) != 1)} imported"
+        bad = f", {len(self.errors)} failed" if self.errors else ""
+        return f"{files}{bad}: {self.result.summary()}"
+
+
+def import_path(session: Session, path: Path, *, encoding: str | None = None,
+                fmt: str | None = None, progress: Callable[[int, str], object] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> ImportReport:
+    """Import a file or folder, all or nothing per file; bad files are reported, not fatal."""
+    from annotate.formats import read_path
+
+    path = Path(path)
+    if not path.exists():
+        raise ArcmarkError(f"{path}: no such file or folder")
+    report = ImportReport()
+    seen = 0
+    for batch in read_path(path, schema=session.schema, encoding=encoding, fmt=fmt):
+        seen += 1
+        if batch.error:
+            report.errors.append(batch.error)
+        else:
+            try:
+                merged = session.import_records(list(batch.records), schema=batch.schema,
+                                                source=str(batch.source))
+            except ArcmarkError as exc:
+                report.errors.append(str(exc) if str(batch.source) in str(exc)
+                                     else f"{batch.source}: {exc}")
+            else:
+                _add(report.result, merged)
+                report.files_ok.append(str(batch.source))
+                report.notes += [f"{batch.source.name}: {note}" for note in batch.notes]
+        if progress:
+            progress(seen, str(batch.source))
+        if cancelled and cancelled():
+            report.cancelled = True
+            break
+    if seen == 0:
+        raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json or brat .ann)")
+    return report
+
+
+def _add(total: ImportResult, part: ImportResult) -> None:
+    total.documents_added += part.documents_added
+    total.documents_merged += part.documents_merged
+    total.entities_added += part.entities_added
+    total.relations_added += part.relations_added
+    total.skipped += part.skipped
+
+
+def export_path(session: Session, fmt: str, out: Path, *, status: str | None = None,
+                ids: list[int] | None = None, progress: Callable[[int], object] | None = None,
+                cancelled: Callable[[], bool] | None = None):  # type: ignore[no-untyped-def]
+    """Export the corpus (optionally only documents with `status`, or `ids`) to `out`."""
+    from annotate.formats import export_corpus
+
+    return export_corpus(fmt, session.corpus(status=status, ids=ids), session.schema, Path(out),
+                         progress=progress, cancelled=cancelled)

@@ -1,0 +1,165 @@
+"""Storing imported documents: all or nothing per call, merging into what is stored."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from annotate.model import (
+    CONFIDENCES, DOCUMENT_STATUSES, ENTITY_STATUSES, RELATION_STATUSES, Change, DocumentRecord,
+    ValidationError,
+)
+from annotate.schema import Schema
+from storage.store import Store, now
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class ImportResult:
+    documents_added: list[int] = field(default_factory=list)
+    documents_merged: list[int] = field(default_factory=list)
+    entities_added: int = 0
+    relations_added: int = 0
+    skipped: int = 0  # annotations already present
+
+    @property
+    def change(self) -> Change:
+        ids = frozenset(self.documents_added + self.documents_merged)
+        return Change("Import", documents=ids, document_list=True)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.documents_added)} new document{'s' * (len(self.documents_added) != 1)}"]
+        if self.documents_merged:
+            parts.append(f"{len(self.documents_merged)} already stored (merged)")
+        parts.append(f"{self.entities_added} entities, {self.relations_added} relations added")
+        if self.skipped:
+            parts.append(f"{self.skipped} annotations already present")
+        return "; ".join(parts)
+
+
+class RecordImporter:
+    def __init__(self, store: Store, schema: Schema, annotator: str | None) -> None:
+        self.store = store
+        self.schema = schema
+        self.annotator = annotator
+
+    def run(self, records: Sequence[DocumentRecord], source: str) -> ImportResult:
+        for n, record in enumerate(records, 1):
+            self._validate(record, f"{source or 'record'} #{n}" if len(records) > 1 else source)
+        result = ImportResult()
+        with self.store.write() as db:
+            for record in records:
+                self._store_one(db, record, result)
+        return result
+
+    def _validate(self, rec: DocumentRecord, where: str) -> None:
+        def fail(msg: str) -> None:
+            raise ValidationError(f"{where}: {msg}" if where else msg)
+
+        if not rec.text.strip():
+            fail("empty document")
+        if rec.status is not None and rec.status not in DOCUMENT_STATUSES:
+            fail(f"unknown document status {rec.status!r}")
+        for e in rec.entities:
+            if not 0 <= e.start < e.end <= len(rec.text):
+                fail(f"entity {e.start}-{e.end} is outside the text (length {len(rec.text)})")
+            if self.schema.entity(e.label) is None:
+                fail(f"entity label {e.label!r} is not in the schema")
+            if e.status not in ENTITY_STATUSES:
+                fail(f"unknown entity status {e.status!r}")
+        for r in rec.relations:
+            if not (0 <= r.head < len(rec.entities) and 0 <= r.tail < len(rec.entities)):
+                fail("a relation refers to a missing entity")
+            if self.schema.relation(r.label) is None:
+                fail(f"relation label {r.label!r} is not in the schema")
+            if r.status not in RELATION_STATUSES:
+                fail(f"unknown relation status {r.status!r}")
+            if r.confidence is not None and r.confidence not in CONFIDENCES:
+                fail(f"unknown confidence {r.confidence!r}")
+            if r.head == r.tail:
+                fail("a relation links an entity to itself")
+
+    def _store_one(self, db, record: DocumentRecord, result: ImportResult) -> None:  # type: ignore[no-untyped-def]
+        at = now()
+        digest = content_hash(record.text)
+        existing = self.store.document_by_hash(digest)
+        if existing is None:
+            doc_id = self.store.next_id("documents")
+            row = {
+                "id": doc_id, "title": record.title or _title(record.text), "source": record.source,
+                "text": record.text, "content_hash": digest, "meta": dict(record.meta),
+                "status": record.status or "new",
+                "sentences": [list(s) for s in record.sentences], "created_at": at, "updated_at": at,
+            }
+            self.store.insert_many(db, "documents", [row])
+            self.store.append_history(db, "import", self.annotator,
+                                      [("documents", doc_id, doc_id, None, {"title": row["title"],
+                                                                             "source": row["source"]})])
+            result.documents_added.append(doc_id)
+            known_spans: dict[tuple[int, int, str], int] = {}
+            known_rels: set[tuple[int, int, str]] = set()
+        else:
+            doc_id = existing["id"]
+            result.documents_merged.append(doc_id)
+            known_spans = {(r["start"], r["end"], r["label"]): r["id"]
+                           for r in self.store.rows("entities", "doc_id = ?", [doc_id])}
+            known_rels = {(r["head_id"], r["tail_id"], r["label"])
+                          for r in self.store.rows("relations", "doc_id = ?", [doc_id])}
+        self._store_annotations(db, doc_id, record, known_spans, known_rels, result, at)
+
+    def _store_annotations(self, db, doc_id, record, known_spans, known_rels, result, at):  # type: ignore[no-untyped-def]
+        next_entity = self.store.next_id("entities")
+        ids: list[int] = []
+        new_entities = []
+        for e in record.entities:
+            key = (e.start, e.end, e.label)
+            if key in known_spans:
+                ids.append(known_spans[key])
+                result.skipped += 1
+                continue
+            known_spans[key] = next_entity
+            ids.append(next_entity)
+            new_entities.append({
+                "id": next_entity, "doc_id": doc_id, "start": e.start, "end": e.end,
+                "label": e.label, "text": record.text[e.start:e.end], "origin": e.origin,
+                "status": e.status, "annotator": e.annotator if e.annotator is not None
+                else (self.annotator if e.origin == "human" else None),
+                "created_at": e.created_at or at, "updated_at": e.updated_at or at,
+            })
+            next_entity += 1
+        next_relation = self.store.next_id("relations")
+        new_relations = []
+        for r in record.relations:
+            head, tail = ids[r.head], ids[r.tail]
+            label = self.schema.relation(r.label)
+            symmetric = label is not None and label.symmetric
+            if head == tail:
+                continue
+            if (head, tail, r.label) in known_rels or (symmetric and (tail, head, r.label) in known_rels):
+                result.skipped += 1
+                continue
+            known_rels.add((head, tail, r.label))
+            new_relations.append({
+                "id": next_relation, "doc_id": doc_id, "head_id": head, "tail_id": tail,
+                "label": r.label, "directed": int(r.directed and not symmetric),
+                "confidence": r.confidence, "note": r.note, "evidence_start": r.evidence_start,
+                "evidence_end": r.evidence_end, "origin": r.origin, "status": r.status,
+                "annotator": r.annotator, "created_at": r.created_at or at,
+                "updated_at": r.updated_at or at,
+            })
+            next_relation += 1
+        self.store.insert_many(db, "entities", new_entities)
+        self.store.insert_many(db, "relations", new_relations)
+        result.entities_added += len(new_entities)
+        result.relations_added += len(new_relations)
+
+
+def _title(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            title = " ".join(line.split())
+            return title if len(title) <= 200 else title[:199] + "…"
+    return "Untitled"

@@ -1,0 +1,114 @@
+"""Batch pre-annotation: stream documents through `nlp.pipe`, store suggestions in batches.
+
+Long documents are cut into pieces at paragraph (else line, else space) boundaries
+so spaCy's length limit and memory never bite; offsets are shifted back. Each
+document's suggestions are committed together (all or nothing per document).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from annotate.nlp import annotate_texts, load_model, model_id
+from annotate.session import Session
+from annotate.suggestions import Annotated
+
+CHUNK_CHARS = 50_000
+WRITE_EVERY_DOCS = 64
+WRITE_EVERY_S = 0.5
+
+
+@dataclass
+class PreannotateResult:
+    model: str
+    documents: int = 0
+    entities: int = 0
+    words: int = 0
+    cancelled: bool = False
+
+
+def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) pairs covering `text`, cut at natural boundaries."""
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            for sep in ("\n\n", "\n", ". ", " "):
+                cut = text.rfind(sep, start + limit // 2, end)
+                if cut != -1:
+                    end = cut + len(sep)
+                    break
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+def preannotate(session: Session, *, model: str | None = None, doc_ids: list[int] | None = None,
+                processes: int = 1, batch_size: int = 16,
+                progress: Callable[[int, int], object] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> PreannotateResult:
+    """Pre-annotate the documents that this model has not annotated yet.
+
+    `progress(done, total)` is called after each document; `cancelled()` is polled
+    between documents, and what was finished stays stored."""
+    nlp = load_model(model)
+    name = model_id(nlp)
+    todo = session.documents_to_annotate(name, doc_ids)
+    result = PreannotateResult(model=name)
+    if not todo:
+        return result
+    writer = session.suggestion_writer(name)
+    texts = {doc_id: session.store.db.execute("SELECT text FROM documents WHERE id = ?",
+                                              [doc_id]).fetchone()[0] for doc_id in todo}
+    pending: list[Annotated] = []
+    last_write = time.monotonic()
+
+    def flush() -> None:
+        nonlocal pending, last_write
+        if pending:
+            result.entities += writer.write(pending)
+            result.documents += len(pending)
+            pending = []
+        last_write = time.monotonic()
+
+    pieces = ((doc_id, offset, piece) for doc_id in todo for offset, piece in chunk_text(texts[doc_id]))
+    for doc_id, ents, sents in _merge_pieces(nlp, pieces, batch_size, processes):
+        pending.append(Annotated(doc_id, ents, sents))
+        result.words += len(texts.pop(doc_id).split())
+        if len(pending) >= WRITE_EVERY_DOCS or time.monotonic() - last_write > WRITE_EVERY_S:
+            flush()
+        if progress:
+            progress(result.documents + len(pending), len(todo))
+        if cancelled and cancelled():
+            result.cancelled = True
+            break
+    flush()
+    return result
+
+
+def _merge_pieces(nlp, pieces, batch_size: int, processes: int) -> Iterator[tuple]:  # type: ignore[no-untyped-def]
+    """Run the pieces through the model and yield whole documents, in order."""
+    keys: list[tuple[int, int]] = []
+
+    def texts() -> Iterator[str]:
+        for doc_id, offset, piece in pieces:
+            keys.append((doc_id, offset))
+            yield piece
+
+    current: int | None = None
+    ents: list = []
+    sents: list = []
+    for i, (p_ents, p_sents) in enumerate(
+            annotate_texts(nlp, texts(), batch_size=batch_size, n_process=processes)):
+        doc_id, offset = keys[i]
+        if current is not None and doc_id != current:
+            yield current, tuple(ents), tuple(sents)
+            ents, sents = [], []
+        current = doc_id
+        ents += [(s + offset, e + offset, label) for s, e, label in p_ents]
+        sents += [(s + offset, e + offset) for s, e in p_sents]
+    if current is not None:
+        yield current, tuple(ents), tuple(sents)

@@ -1,0 +1,66 @@
+"""Conversions between the store's row dicts and the domain's frozen dataclasses."""
+from __future__ import annotations
+
+from typing import Any
+
+from annotate.model import Document, Entity, Relation
+
+
+def document_from_row(row: dict[str, Any]) -> Document:
+    return Document(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        source=row.get("source"),
+        content_hash=row["content_hash"],
+        meta=dict(row.get("meta") or {}),
+        status=row["status"],
+        sentences=tuple((int(s), int(e)) for s, e in row.get("sentences") or ()),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def entity_from_row(row: dict[str, Any]) -> Entity:
+    return Entity(
+        id=row["id"], doc_id=row["doc_id"], start=row["start"], end=row["end"],
+        label=row["label"], text=row["text"], origin=row["origin"], status=row["status"],
+        annotator=row.get("annotator"), created_at=row["created_at"], updated_at=row["updated_at"],
+    )
+
+
+def entity_row(e: Entity) -> dict[str, Any]:
+    return {
+        "id": e.id, "doc_id": e.doc_id, "start": e.start, "end": e.end, "label": e.label,
+        "text": e.text, "origin": e.origin, "status": e.status, "annotator": e.annotator,
+        "created_at": e.created_at, "updated_at": e.updated_at,
+    }
+
+
+def relation_from_row(row: dict[str, Any]) -> Relation:
+    return Relation(
+        id=row["id"], doc_id=row["doc_id"], head_id=row["head_id"], tail_id=row["tail_id"],
+        label=row["label"], directed=bool(row["directed"]), confidence=row.get("confidence"),
+        note=row.get("note") or "", evidence_start=row.get("evidence_start"),
+        evidence_end=row.get("evidence_end"), origin=row["origin"], status=row["status"],
+        annotator=row.get("annotator"), created_at=row["created_at"], updated_at=row["updated_at"],
+    )
+
+
+def relation_row(r: Relation) -> dict[str, Any]:
+    return {
+        "id": r.id, "doc_id": r.doc_id, "head_id": r.head_id, "tail_id": r.tail_id,
+        "label": r.label, "directed": int(r.directed), "confidence": r.confidence, "note": r.note,
+        "evidence_start": r.evidence_start, "evidence_end": r.evidence_end, "origin": r.origin,
+        "status": r.status, "annotator": r.annotator, "created_at": r.created_at,
+        "updated_at": r.updated_at,
+    }
+
+
+def document_row(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.id, "title": d.title, "source": d.source, "text": d.text,
+        "content_hash": d.content_hash, "meta": dict(d.meta), "status": d.status,
+        "sentences": [list(s) for s in d.sentences], "created_at": d.created_at,
+        "updated_at": d.updated_at,
+    }

