@@ -1,0 +1,249 @@
+"""What every format shares: batch and report values, errors, safe file writing, label checks."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from annotate.model import (
+    AnnotatedDocument,
+    ArcmarkError,
+    CONFIDENCES,
+    DocumentRecord,
+    ENTITY_STATUSES,
+    Entity,
+    RELATION_STATUSES,
+)
+from annotate.schema import Schema
+
+Progress = Callable[[int], object] | None
+Cancelled = Callable[[], bool] | None
+
+
+class FormatError(ArcmarkError):
+    """An unknown format or a file that cannot be read or written; one line."""
+
+
+class RecordError(ValueError):
+    """A problem in one record; the reader adds the file name and line number."""
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """What one source file (or one brat document) yields: all of it, or an error."""
+
+    source: Path
+    records: tuple[DocumentRecord, ...] = ()
+    schema: Schema | None = None
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote; `cancelled` exports wrote nothing and list no files."""
+
+    documents: int = 0
+    entities: int = 0
+    relations: int = 0
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    def note(self, count: int, what: str) -> None:
+        """Add a counted note when the count is not zero."""
+        if count:
+            self.notes.append(f"{count} {what}")
+
+
+def error_batch(source: Path, message: str) -> ImportBatch:
+    return ImportBatch(source=source, error=message)
+
+
+# --- checks shared by the importers ----------------------------------------------------
+
+
+def check_entity_label(label: object, schema: Schema, declared: Schema | None) -> None:
+    if not isinstance(label, str) or not label:
+        raise RecordError(f"entity label {label!r} is not a label")
+    if label not in schema.entity_names and (declared is None or label not in declared.entity_names):
+        raise RecordError(f"label {label!r} is not in the schema")
+
+
+def check_relation_label(label: object, schema: Schema, declared: Schema | None) -> None:
+    if not isinstance(label, str) or not label:
+        raise RecordError(f"relation label {label!r} is not a label")
+    known = schema.relation_names + (declared.relation_names if declared else ())
+    if label not in known:
+        raise RecordError(f"relation label {label!r} is not in the schema")
+
+
+def check_offsets(start: object, end: object, length: int) -> tuple[int, int]:
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+        raise RecordError(f"offsets {start!r}-{end!r} are not integers")
+    if not 0 <= start < end:
+        raise RecordError(f"offsets {start}-{end} do not make a span")
+    if end > length:
+        raise RecordError(f"offsets {start}-{end} beyond the text (length {length})")
+    return start, end
+
+
+def check_choice(value: object, allowed: tuple[str, ...], what: str) -> None:
+    if value not in allowed:
+        raise RecordError(f"{what} {value!r} is not one of {', '.join(allowed)}")
+
+
+def check_statuses(entity_status: object = "accepted", relation_status: object = "accepted",
+                   confidence: object = None) -> None:
+    check_choice(entity_status, ENTITY_STATUSES, "status")
+    check_choice(relation_status, RELATION_STATUSES, "status")
+    if confidence is not None:
+        check_choice(confidence, CONFIDENCES, "confidence")
+
+
+def relation_kind(label: str, schema: Schema, declared: Schema | None) -> str:
+    for source in (declared, schema):
+        found = source.relation(label) if source else None
+        if found:
+            return found.kind
+    return "directed"
+
+
+def merge_schemas(base: Schema, extra: Schema | None) -> Schema:
+    """`base` with the labels of `extra` it lacks appended (base wins on a name clash)."""
+    if extra is None:
+        return base
+    entities = base.entity_labels + tuple(
+        e for e in extra.entity_labels if e.name not in base.entity_names)
+    relations = base.relation_labels + tuple(
+        r for r in extra.relation_labels if r.name not in base.relation_names)
+    return Schema(entities, relations)
+
+
+def title_from_text(text: str, fallback: str, limit: int = 200) -> str:
+    """The first non-empty line, stripped and cut to `limit` code points."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line[:limit].rstrip()
+    return fallback
+
+
+# --- choosing entities for formats that cannot hold overlaps -----------------------------
+
+
+def non_overlapping(entities: Iterable[Entity]) -> list[Entity]:
+    """Accepted entities without overlaps: longest first, then earliest, then first stored.
+
+    The result is in text order. This is the rule for spaCy `doc.ents`, CoNLL and any
+    format whose entities must not overlap.
+    """
+    accepted = [e for e in entities if e.status == "accepted"]
+    ranked = sorted(accepted, key=lambda e: (-(e.end - e.start), e.start))
+    taken: list[Entity] = []
+    used: list[tuple[int, int]] = []
+    for entity in ranked:
+        if all(entity.end <= s or entity.start >= e for s, e in used):
+            taken.append(entity)
+            used.append((entity.start, entity.end))
+    return sorted(taken, key=lambda e: (e.start, e.end))
+
+
+# --- writing: nothing half-written -------------------------------------------------------
+
+
+@contextmanager
+def atomic_file(out: Path, *, encoding: str = "utf-8", newline: str = "\n") -> Iterator[IO[str]]:
+    """A text file written under a temporary name and renamed over `out` on success."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
+            yield handle
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_binary_path(out: Path) -> Iterator[Path]:
+    """A temporary path for a library that writes a file itself; renamed over `out` on success."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """A temporary folder whose files move into `out` (created if needed) on success.
+
+    Each file appears in `out` complete; on an error or cancel nothing is moved.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
+    try:
+        yield tmp
+        if not out.exists():
+            os.replace(tmp, out)
+            return
+        if not out.is_dir():
+            raise FormatError(f"{out}: exists and is not a folder")
+        for item in sorted(tmp.iterdir()):
+            os.replace(item, out / item.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class Cancel(Exception):
+    """Raised inside an export loop when the user cancelled; the writer discards its work."""
+
+
+def counted(corpus: Iterable, progress: Progress, cancelled: Cancelled) -> Iterator:
+    """Yield the corpus' documents, reporting progress and stopping on cancel."""
+    done = 0
+    for item in corpus:
+        if cancelled is not None and cancelled():
+            raise Cancel
+        yield item
+        done += 1
+        if progress is not None:
+            progress(done)
+    if cancelled is not None and cancelled():
+        raise Cancel
+
+
+# --- the registry's entries ---------------------------------------------------------------
+
+Reader = Callable[[Path, Schema, "str | None"], Iterator[ImportBatch]]
+Writer = Callable[[Iterable[AnnotatedDocument], Schema, Path, Progress, Cancelled], ExportReport]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A reader of one file format: yields one batch per document file."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Reader
+    order: int = 50  # where the name sits in `importer_names()`
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """A writer of one format; `folder` exporters write several files into `out`."""
+
+    name: str
+    write: Writer
+    folder: bool = False

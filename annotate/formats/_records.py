@@ -1,0 +1,67 @@
+"""Conversions between stored documents (`AnnotatedDocument`) and import records."""
+from __future__ import annotations
+
+from annotate.model import (
+    AnnotatedDocument,
+    Document,
+    DocumentRecord,
+    Entity,
+    EntityRecord,
+    Relation,
+    RelationRecord,
+)
+
+from ._common import FormatError
+
+
+def to_annotated_records(ad: AnnotatedDocument) -> DocumentRecord:
+    """The `DocumentRecord` an importer gives back for a stored document.
+
+    Relations point at entities by their index in the record's `entities`; empty
+    timestamps become None. The store's own ids and hash are not part of a record.
+    """
+    doc = ad.document
+    index = {entity.id: i for i, entity in enumerate(ad.entities)}
+    entities = tuple(
+        EntityRecord(e.start, e.end, e.label, e.origin, e.status, e.annotator,
+                     e.created_at or None, e.updated_at or None)
+        for e in ad.entities
+    )
+    relations = []
+    for r in ad.relations:
+        if r.head_id not in index or r.tail_id not in index:
+            raise FormatError(f"document {doc.id}: relation {r.id} refers to a missing entity")
+        relations.append(RelationRecord(
+            index[r.head_id], index[r.tail_id], r.label, r.directed, r.confidence, r.note,
+            r.evidence_start, r.evidence_end, r.origin, r.status, r.annotator,
+            r.created_at or None, r.updated_at or None))
+    return DocumentRecord(
+        text=doc.text, title=doc.title, source=doc.source, meta=dict(doc.meta),
+        status=doc.status, entities=entities, relations=tuple(relations),
+        sentences=tuple(tuple(s) for s in doc.sentences),  # type: ignore[misc]
+    )
+
+
+def to_annotated_document(record: DocumentRecord, doc_id: int = 1, *, first_entity_id: int = 1,
+                          first_relation_id: int = 1, content_hash: str = "") -> AnnotatedDocument:
+    """A stored-looking document made from a record, with ids counted from the given ones.
+
+    The inverse of `to_annotated_records`; the store does the same when it saves a record.
+    """
+    doc = Document(
+        id=doc_id, title=record.title, text=record.text, source=record.source,
+        content_hash=content_hash, meta=dict(record.meta), status=record.status or "new",
+        sentences=record.sentences,
+    )
+    entities = tuple(
+        Entity(first_entity_id + i, doc_id, e.start, e.end, e.label, record.text[e.start:e.end],
+               e.origin, e.status, e.annotator, e.created_at or "", e.updated_at or "")
+        for i, e in enumerate(record.entities)
+    )
+    relations = tuple(
+        Relation(first_relation_id + i, doc_id, entities[r.head].id, entities[r.tail].id,
+                 r.label, r.directed, r.confidence, r.note, r.evidence_start, r.evidence_end,
+                 r.origin, r.status, r.annotator, r.created_at or "", r.updated_at or "")
+        for i, r in enumerate(record.relations)
+    )
+    return AnnotatedDocument(doc, entities, relations)

@@ -1,0 +1,143 @@
+"""Arcmark JSONL: one Prodigy `rel.manual` task per document plus Arcmark's own fields.
+
+Export writes `NAME.jsonl` with one record per line and the label schema beside it in
+`NAME.schema.json` ({"arcmark": "schema", "version": 1, "schema": ...}). The schema is a
+side file, not a header line, because Prodigy's `db-in` and other task readers take every
+line as a task. The importer reads the side file when present and also understands (and
+skips) such a header line inside the JSONL.
+
+Each record: `text`; `meta` (title, source, status and the document's meta, for
+Prodigy's card); `tokens` (blank English tokenizer); `spans` (start, end, token_start,
+token_end, label + id, origin, status, annotator, created_at, updated_at); `relations`
+(head/child = token index of each span's last token, head_span/child_span, label + id,
+head_id, child_id, directed, confidence, note, evidence_start/end, origin, status,
+annotator, created_at, updated_at); `_arcmark` (version, document id, content hash,
+title, source, status, the document meta, sentences, timestamps). Import of that record
+gives back `to_annotated_records` of the exported document exactly.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotate.model import AnnotatedDocument, Entity, Relation
+from annotate.schema import Schema
+from annotate.tokens import TokenIndex, tokenize
+
+from . import _prodigy
+from ._common import (
+    Cancel,
+    Cancelled,
+    ExportReport,
+    Exporter,
+    ImportBatch,
+    Importer,
+    Progress,
+    atomic_file,
+    counted,
+)
+from ._jsonlines import SCHEMA_MARK, read_records, schema_side_file
+
+VERSION = 1
+
+
+def span_dict(entity: Entity, index: TokenIndex) -> dict[str, Any]:
+    token_start, token_end = index.span(entity.start, entity.end)
+    return {
+        "start": entity.start, "end": entity.end, "token_start": token_start,
+        "token_end": token_end, "label": entity.label, "id": entity.id,
+        "origin": entity.origin, "status": entity.status, "annotator": entity.annotator,
+        "created_at": entity.created_at or None, "updated_at": entity.updated_at or None,
+    }
+
+
+def _bare(span: dict[str, Any]) -> dict[str, Any]:
+    return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
+
+
+def relation_dict(relation: Relation, spans: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    head, child = spans[relation.head_id], spans[relation.tail_id]
+    return {
+        "head": head["token_end"], "child": child["token_end"],
+        "head_span": _bare(head), "child_span": _bare(child), "label": relation.label,
+        "id": relation.id, "head_id": relation.head_id, "child_id": relation.tail_id,
+        "directed": relation.directed, "confidence": relation.confidence, "note": relation.note,
+        "evidence_start": relation.evidence_start, "evidence_end": relation.evidence_end,
+        "origin": relation.origin, "status": relation.status, "annotator": relation.annotator,
+        "created_at": relation.created_at or None, "updated_at": relation.updated_at or None,
+    }
+
+
+def task(ad: AnnotatedDocument) -> dict[str, Any]:
+    """The JSONL record of one document."""
+    doc = ad.document
+    tokens = tokenize(doc.text)
+    index = TokenIndex(tokens)
+    spans = {e.id: span_dict(e, index) for e in ad.entities}
+    return {
+        "text": doc.text,
+        "meta": {**doc.meta, "title": doc.title, "source": doc.source, "status": doc.status},
+        "tokens": [t.to_dict() for t in tokens],
+        "spans": list(spans.values()),
+        "relations": [relation_dict(r, spans) for r in ad.relations],
+        "_arcmark": {
+            "version": VERSION, "id": doc.id, "content_hash": doc.content_hash,
+            "title": doc.title, "source": doc.source, "status": doc.status,
+            "meta": doc.meta, "sentences": [list(s) for s in doc.sentences],
+            "created_at": doc.created_at or None, "updated_at": doc.updated_at or None,
+        },
+    }
+
+
+def lines(corpus: Iterable[AnnotatedDocument], report: ExportReport) -> Iterator[str]:
+    """One JSON line per document, counting what goes out in `report`."""
+    for ad in corpus:
+        report.documents += 1
+        report.entities += len(ad.entities)
+        report.relations += len(ad.relations)
+        yield json.dumps(task(ad), ensure_ascii=False) + "\n"
+
+
+def schema_document(schema: Schema) -> dict[str, Any]:
+    return {SCHEMA_MARK: "schema", "version": VERSION, "schema": schema.to_dict()}
+
+
+def export_jsonl(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
+                 progress: Progress = None, cancelled: Cancelled = None) -> ExportReport:
+    report = ExportReport()
+    side = schema_side_file(out)
+    try:
+        with atomic_file(out) as handle:
+            for line in lines(counted(corpus, progress, cancelled), report):
+                handle.write(line)
+    except Cancel:
+        return ExportReport(documents=report.documents, cancelled=True)
+    with atomic_file(side) as handle:
+        json.dump(schema_document(schema), handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+    report.files += [out, side]
+    return report
+
+
+def read_jsonl(path: Path, schema: Schema, encoding: str | None = None) -> Iterator[ImportBatch]:
+    """Our JSONL, Prodigy's or doccano's, told apart by the first record's keys."""
+    from . import doccano
+
+    def choose(obj: dict[str, Any]) -> Any:
+        return doccano.parse_record if doccano.looks_like(obj) else _prodigy.parse_task
+
+    yield read_records(path, schema, encoding, choose)
+
+
+def read_prodigy(path: Path, schema: Schema, encoding: str | None = None) -> Iterator[ImportBatch]:
+    """Prodigy (or our) tasks only."""
+    yield read_records(path, schema, encoding, lambda obj: _prodigy.parse_task)
+
+
+EXPORTERS = (Exporter(name="jsonl", write=export_jsonl),)
+IMPORTERS = (
+    Importer(name="jsonl", suffixes=(".jsonl", ".json"), read=read_jsonl, order=1),
+    Importer(name="prodigy", suffixes=(".jsonl", ".json"), read=read_prodigy, order=2),
+)
