@@ -61,8 +61,7 @@ def preannotate(session: Session, *, model: str | None = None, doc_ids: list[int
     if not todo:
         return result
     writer = session.suggestion_writer(name)
-    texts = {doc_id: session.store.db.execute("SELECT text FROM documents WHERE id = ?",
-                                              [doc_id]).fetchone()[0] for doc_id in todo}
+    texts = {doc_id: session.store.document_text(doc_id) or "" for doc_id in todo}
     pending: list[Annotated] = []
     last_write = time.monotonic()
 

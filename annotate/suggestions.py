@@ -40,11 +40,10 @@ class SuggestionWriter:
         with self.store.write() as db:
             next_id = self.store.next_id("entities")
             for item in batch:
-                text = self.store.db.execute("SELECT text FROM documents WHERE id = ?",
-                                             [item.doc_id]).fetchone()
+                text = self.store.document_text(item.doc_id)
                 if text is None:  # deleted meanwhile
                     continue
-                rows = self._rows(item, text[0], next_id, at)
+                rows = self._rows(item, text, next_id, at)
                 next_id += len(rows)
                 self.store.insert_many(db, "entities", rows)
                 self.store.set_sentences(db, item.doc_id, item.sentences)
@@ -58,8 +57,7 @@ class SuggestionWriter:
         return added
 
     def _rows(self, item: Annotated, text: str, next_id: int, at: str) -> list[dict]:
-        taken = {(r[0], r[1]) for r in self.store.db.execute(
-            'SELECT start, "end" FROM entities WHERE doc_id = ?', [item.doc_id]).fetchall()}
+        taken = self.store.entity_spans(item.doc_id)
         dismissed = self.store.dismissed(item.doc_id)
         rows = []
         for start, end, label in item.entities:

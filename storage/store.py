@@ -77,11 +77,11 @@ class Store:
     """A corpus store. Not thread-safe: use it from one thread (or open one per thread)."""
 
     def __init__(self, path: Path | str, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_S,
-                 backup_before_upgrade: bool = True) -> None:
+                 backup_before_upgrade: bool = True, read_only: bool = False) -> None:
         self.path = Path(path) if str(path) != ":memory:" else Path(":memory:")
         self.memory = str(path) == ":memory:"
         self.busy_timeout = busy_timeout
-        self.read_only = False
+        self.read_only = read_only
         self.upgraded_from: list[str] | None = None
         self.backup_path: Path | None = None
         self.db = self._connect(create)
@@ -104,7 +104,8 @@ class Store:
                     raise StoreError(f"cannot create {self.path.parent}: {exc.strerror}") from None
             elif self.path.is_dir():
                 raise StoreError(f"{self.path}: is a folder, not a store file")
-            elif not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+            elif self.read_only or not os.access(self.path, os.W_OK) \
+                    or not os.access(self.path.parent, os.W_OK):
                 self.read_only = True
         uri = self._uri()
         try:
@@ -312,6 +313,14 @@ class Store:
             raise ValueError(table)
         return [_decode(table, r) for r in
                 self.db[table].rows_where(where or None, list(params), order_by=order_by)]
+
+    def document_text(self, doc_id: int) -> str | None:
+        row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        return None if row is None else row[0]
+
+    def entity_spans(self, doc_id: int) -> set[tuple[int, int]]:
+        return {(s, e) for s, e in self.db.execute(
+            'SELECT start, "end" FROM entities WHERE doc_id = ?', [doc_id]).fetchall()}
 
     def document_by_hash(self, content_hash: str) -> dict[str, Any] | None:
         rows = self.rows("documents", "content_hash = ?", [content_hash])
