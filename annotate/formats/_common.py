@@ -56,9 +56,15 @@ class ExportReport:
     cancelled: bool = False
 
     def note(self, count: int, what: str) -> None:
-        """Add a counted note when the count is not zero."""
-        if count:
-            self.notes.append(f"{count} {what}")
+        """Add `count` to the note "N what" (made when first counted; zero adds nothing)."""
+        if not count:
+            return
+        for i, note in enumerate(self.notes):
+            number, _, text = note.partition(" ")
+            if text == what and number.isdigit():
+                self.notes[i] = f"{int(number) + count} {what}"
+                return
+        self.notes.append(f"{count} {what}")
 
 
 def error_batch(source: Path, message: str) -> ImportBatch:

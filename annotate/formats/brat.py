@@ -95,7 +95,7 @@ def _read_document(txt: Path, ann: Path, schema: Schema, declared: Schema | None
                                       title_from_text(text, txt.stem), str(txt), meta)
     except LineError as exc:
         return error_batch(ann, f"{ann.name}:{exc}")
-    notes = tuple(f"{ann.name}: {counts[key]} {what}" for key, what in _NOTES.items()
+    notes = tuple(f"{counts[key]} {what}" for key, what in _NOTES.items()
                   if counts[key])
     return ImportBatch(source=ann, records=(record,), schema=declared, notes=notes)
 
@@ -294,17 +294,7 @@ def export_brat(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
                 report.files.append(out / name)
     except Cancel:
         return ExportReport(documents=report.documents, cancelled=True)
-    report.notes = _merge_notes(report.notes)
     return report
-
-
-def _merge_notes(notes: list[str]) -> list[str]:
-    """'1 x', '1 x' -> '2 x'."""
-    totals: Counter[str] = Counter()
-    for note in notes:
-        count, _, what = note.partition(" ")
-        totals[what] += int(count)
-    return [f"{count} {what}" for what, count in totals.items()]
 
 
 EXPORTERS = (Exporter(name="brat", write=export_brat, folder=True),)

@@ -1,0 +1,139 @@
+"""spaCy `DocBin` export (`.spacy`), saved with `store_user_data=True`.
+
+Tokens come from `spacy.blank("en")` (the tokenizer of `en_core_web_sm`); no model is needed.
+- `doc.ents`: the accepted entities, widened to token boundaries (`alignment_mode="expand"`),
+  without overlaps: longest first (in characters), then earliest, then first stored.
+- `doc.spans["arcmark"]`: every entity whatever its status, with the group's `attrs` holding
+  parallel lists `ids`, `status`, `origin`, `annotator` and `char_offsets` (the exact
+  code-point [start, end] when the span had to be widened to whole tokens).
+- `doc._.rel`: as in Explosion's relation-extraction tutorial, a dict keyed by
+  (start token of head entity, start token of tail entity) over ordered pairs of `doc.ents`
+  whose starts are at most 100 tokens apart (the tutorial's candidate window) or that carry a
+  relation, each {label: 1.0 if related, else 0.0} over the schema's relation labels.
+  Accepted relations between two entities of `doc.ents` are written; a symmetric label is
+  1.0 in both directions. The extension "rel" is registered (default {}) if missing.
+- `doc.user_data["arcmark_document"]`: {id, title, source, status}.
+Load with `DocBin().from_disk(path).get_docs(nlp.vocab)`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from annotate.model import AnnotatedDocument, Entity
+from annotate.schema import Schema
+from annotate.tokens import blank_english
+
+from ._common import (
+    Cancel,
+    Cancelled,
+    ExportReport,
+    Exporter,
+    Progress,
+    atomic_binary_path,
+    counted,
+)
+
+MAX_DISTANCE = 100
+SPAN_KEY = "arcmark"
+
+
+def ensure_rel_extension() -> None:
+    from spacy.tokens import Doc
+
+    if not Doc.has_extension("rel"):
+        Doc.set_extension("rel", default={})
+
+
+def token_spans(doc: Any, entities: Iterable[Entity]) -> list[tuple[Entity, Any]]:
+    spans = []
+    for entity in entities:
+        span = doc.char_span(entity.start, entity.end, label=entity.label,
+                             alignment_mode="expand")
+        if span is not None and len(span):
+            spans.append((entity, span))
+    return spans
+
+
+def choose_ents(pairs: list[tuple[Entity, Any]]) -> list[tuple[Entity, Any]]:
+    """Non-overlapping token spans: longest entity first, then earliest, then stored order."""
+    ranked = sorted(pairs, key=lambda p: (-(p[0].end - p[0].start), p[0].start))
+    taken: list[tuple[Entity, Any]] = []
+    used: set[int] = set()
+    for entity, span in ranked:
+        tokens = set(range(span.start, span.end))
+        if not tokens & used:
+            taken.append((entity, span))
+            used |= tokens
+    return sorted(taken, key=lambda p: p[1].start)
+
+
+def _rel(ad: AnnotatedDocument, ents: list[tuple[Entity, Any]], schema: Schema
+         ) -> tuple[dict[tuple[int, int], dict[str, float]], int]:
+    labels = schema.relation_names
+    start_of = {entity.id: span.start for entity, span in ents}
+    rels: dict[tuple[int, int], dict[str, float]] = {}
+    starts = [span.start for _, span in ents]
+    for a in starts:
+        for b in starts:
+            if a != b and abs(a - b) <= MAX_DISTANCE:
+                rels[(a, b)] = dict.fromkeys(labels, 0.0)
+    written = 0
+    for rel in ad.relations:
+        if rel.status != "accepted" or rel.head_id not in start_of or rel.tail_id not in start_of:
+            continue
+        head, tail = start_of[rel.head_id], start_of[rel.tail_id]
+        keys = [(head, tail)] + ([(tail, head)] if not rel.directed else [])
+        for key in keys:
+            rels.setdefault(key, dict.fromkeys(labels, 0.0))[rel.label] = 1.0
+        written += 1
+    return rels, written
+
+
+def to_doc(ad: AnnotatedDocument, schema: Schema, report: ExportReport) -> Any:
+    """The spaCy `Doc` of one document; what is left out is counted on `report`."""
+    from spacy.tokens import SpanGroup
+
+    ensure_rel_extension()
+    document = ad.document
+    doc = blank_english().make_doc(document.text)
+    all_spans = token_spans(doc, ad.entities)
+    ents = choose_ents([p for p in all_spans if p[0].status == "accepted"])
+    doc.ents = [span for _, span in ents]
+    doc.spans[SPAN_KEY] = SpanGroup(doc, name=SPAN_KEY, spans=[s for _, s in all_spans], attrs={
+        "ids": [e.id for e, _ in all_spans], "status": [e.status for e, _ in all_spans],
+        "origin": [e.origin for e, _ in all_spans],
+        "annotator": [e.annotator or "" for e, _ in all_spans],
+        "char_offsets": [[e.start, e.end] for e, _ in all_spans]})
+    doc._.rel, written = _rel(ad, ents, schema)
+    doc.user_data["arcmark_document"] = {"id": document.id, "title": document.title,
+                                         "source": document.source, "status": document.status}
+    accepted = sum(1 for e in ad.entities if e.status == "accepted")
+    report.entities += len(ents)
+    report.relations += written
+    report.note(accepted - len(ents), "accepted entities left out of doc.ents (overlaps)")
+    report.note(sum(1 for r in ad.relations if r.status == "accepted") - written,
+                "accepted relations left out of doc._.rel (an entity not in doc.ents)")
+    return doc
+
+
+def export_spacy(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
+                 progress: Progress = None, cancelled: Cancelled = None) -> ExportReport:
+    from spacy.tokens import DocBin
+
+    report = ExportReport()
+    bin_ = DocBin(store_user_data=True)
+    try:
+        for ad in counted(corpus, progress, cancelled):
+            bin_.add(to_doc(ad, schema, report))
+            report.documents += 1
+    except Cancel:
+        return ExportReport(documents=report.documents, cancelled=True)
+    with atomic_binary_path(out) as tmp:
+        bin_.to_disk(tmp)
+    report.files.append(out)
+    return report
+
+
+EXPORTERS = (Exporter(name="spacy", write=export_spacy),)
