@@ -118,10 +118,9 @@ def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | N
     session = open_session(db_path, schema_path)
     failed = False
     for path in paths:
-        with click.progressbar(length=0, label=f"Importing {path.name}", file=sys.stderr,
-                               show_pos=True) as bar:
+        with _Progress(f"Importing {path.name}") as bar:
             report = import_path(session, path, encoding=encoding, fmt=fmt,
-                                 progress=lambda n, _src: bar.update(1))
+                                 progress=lambda n, _src: bar.update(n, max(n, bar.length)))
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
         for error in report.errors:
@@ -146,13 +145,9 @@ def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int
     from annotate.preannotate import preannotate
 
     session = open_session(db_path)
-    with click.progressbar(length=1, label="Pre-annotating", file=sys.stderr, show_pos=True) as bar:
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
+    with _Progress("Pre-annotating") as bar:
         result = preannotate(session, model=model, processes=processes, batch_size=batch_size,
-                             progress=progress)
+                             progress=bar.update)
     click.echo(f"{result.documents} document{'s' * (result.documents != 1)} pre-annotated with "
                f"{result.model}: {result.entities} suggestions added")
 
@@ -177,9 +172,9 @@ def export(db_path: Path | None, fmt: str, out: Path, status: str | None,
         raise ArcmarkError(f"unknown format {fmt!r}; choose one of {', '.join(exporter_names())}")
     session = open_session(db_path, create=False)
     total = len(session.store.document_ids(status)) if not doc_ids else len(doc_ids)
-    with click.progressbar(length=max(total, 1), label=f"Exporting {fmt}", file=sys.stderr) as bar:
+    with _Progress(f"Exporting {fmt}", total) as bar:
         report = export_path(session, fmt, out, status=status, ids=list(doc_ids) or None,
-                             progress=lambda n: bar.update(n - bar.pos))
+                             progress=bar.update)
     for note in getattr(report, "notes", []):
         click.echo(f"note: {note}", err=True)
     click.echo(f"exported {report.documents} documents, {report.entities} entities, "
@@ -203,6 +198,36 @@ def stats(db_path: Path | None, as_json: bool) -> None:
     click.echo("  by label: " + _pairs(numbers["entities_by_label"]))
     click.echo(f"relations: {numbers['relations']}")
     click.echo("  by label: " + _pairs(numbers["relations_by_label"]))
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal; silent otherwise (logs stay one line)."""
+
+    def __init__(self, label: str, length: int = 0) -> None:
+        self.pos = 0
+        self.length = length
+        self._bar = (click.progressbar(length=max(length, 1), label=label, file=sys.stderr,
+                                       show_pos=True)
+                     if sys.stderr.isatty() else None)
+
+    def __enter__(self) -> _Progress:
+        if self._bar:
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar:
+            self._bar.__exit__(*exc)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        """Move to `done` of `total` (items)."""
+        if total is not None:
+            self.length = total
+        self.pos = done
+        if self._bar:
+            if total is not None:
+                self._bar.length = max(total, 1)
+            self._bar.update(done - self._bar.pos)
 
 
 def _pairs(counts: dict[str, int]) -> str:
