@@ -1,0 +1,189 @@
+"""brat standoff: the real brat-news collection round-trips; bad .ann lines are reported."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotate.formats import (
+    export_corpus,
+    merge_schemas,
+    read_path,
+    to_annotated_document,
+    to_annotated_records,
+)
+from annotate.model import DocumentRecord, EntityRecord, RelationRecord
+from annotate.schema import load_schema
+
+BRAT_NEWS = Path(__file__).resolve().parents[2] / "shared" / "data" / "brat-news"
+if not BRAT_NEWS.is_dir():
+    BRAT_NEWS = Path("/work/shared/data/brat-news")
+SCHEMA = load_schema()
+
+
+def _lines(path: Path) -> dict[str, set]:
+    """An .ann file as sets of equivalent lines, with ids replaced by what they point at."""
+    rows = [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    triggers = {r[1].split()[0].split(":")[1] for r in rows if r[0].startswith("E")}
+    key: dict[str, object] = {}
+    out: dict[str, set] = {"T": set(), "R": set(), "*": set(), "A": set(), "#": set()}
+    for r in rows:
+        if r[0].startswith("T") and r[0] not in triggers:
+            label, offsets = r[1].split(" ", 1)
+            key[r[0]] = (label, offsets)
+            out["T"].add((label, offsets, r[2]))
+    for r in rows:
+        if r[0].startswith("R"):
+            label, a1, a2 = r[1].split()
+            key[r[0]] = (label, key[a1.split(":")[1]], key[a2.split(":")[1]])
+            out["R"].add(key[r[0]])
+        elif r[0] == "*":
+            label, *members = r[1].split()
+            out["*"].add((label, frozenset(key[m] for m in members)))
+    for r in rows:
+        if r[0].startswith("A"):
+            name, target, *value = r[1].split()
+            if target in key:
+                out["A"].add((name, key[target], tuple(value)))
+        elif r[0].startswith("#"):
+            target = r[1].split()[1]
+            if target in key:
+                out["#"].add((key[target], r[2]))
+    return out
+
+
+def _import_folder(folder: Path, schema=SCHEMA):
+    batches = list(read_path(folder, schema=schema))
+    assert [b.error for b in batches if b.error] == []
+    merged = schema
+    for b in batches:
+        merged = merge_schemas(merged, b.schema)
+    return batches, merged
+
+
+def _store(batches):
+    return [to_annotated_document(r, i + 1, first_entity_id=1000 * i + 1,
+                                  first_relation_id=1000 * i + 1)
+            for i, r in enumerate(rec for b in batches for rec in b.records)]
+
+
+def test_brat_news_round_trip_keeps_every_T_R_star_A_and_note_line(tmp_path):
+    """Importing brat-news and exporting it again gives equivalent T, R, *, A and # lines."""
+    batches, merged = _import_folder(BRAT_NEWS)
+    assert len(batches) == 13  # the .ann/.txt pairs; README-like .md files are not documents
+    report = export_corpus("brat", _store(batches), merged, tmp_path / "out")
+    assert report.documents == 13
+    for original in sorted(BRAT_NEWS.glob("*.ann")):
+        exported = tmp_path / "out" / original.name
+        assert _lines(exported) == _lines(original), original.name
+        assert (exported.with_suffix(".txt").read_bytes()
+                == original.with_suffix(".txt").read_bytes())
+    assert sum(len(_lines(p)["*"]) for p in BRAT_NEWS.glob("*.ann")) == 2
+
+
+def test_brat_news_events_and_normalizations_are_reported(tmp_path):
+    """What Arcmark cannot hold (events, their triggers, N lines) is counted, not dropped silently."""
+    notes = {b.source.name: b.notes for b in read_path(BRAT_NEWS, schema=SCHEMA)}
+    assert notes["000-introduction.ann"] == (
+        "1 event (E) annotation(s) not imported",
+        "1 event trigger (T) span(s) not imported with their events",
+        "1 attribute(s) on events not imported",
+        "1 normalization (N) annotation(s) not imported")
+    assert "10 event (E) annotation(s) not imported" in notes["100-attribute_annotation.ann"]
+    assert "1 note(s) on events not imported" in notes["110-note_annotation.ann"]
+    assert notes["040-text_span_annotation.ann"] == ()
+
+
+def test_brat_news_schema_comes_from_annotation_conf():
+    """annotation.conf labels, Arg types, the symmetric-transitive Alias and visual.conf colours."""
+    batch = next(iter(read_path(BRAT_NEWS, schema=SCHEMA)))
+    schema = batch.schema
+    assert schema.entity_names == ("Person", "Organization", "GPE", "Money")
+    alias = schema.relation("Alias")
+    assert alias.kind == "symmetric_transitive" and alias.heads == ("Person",)
+    located = schema.relation("Located")
+    assert (located.kind, located.heads, located.tails) == ("directed", ("Person",), ("GPE",))
+    assert schema.entity("Person").colour == "#FF821C"
+
+
+def test_brat_news_reimport_of_the_export_is_identical(tmp_path):
+    """brat -> Arcmark -> brat -> Arcmark gives the same records."""
+    batches, merged = _import_folder(BRAT_NEWS)
+    ads = _store(batches)
+    export_corpus("brat", ads, merged, tmp_path / "out")
+    again, _ = _import_folder(tmp_path / "out", merged)
+    first = [to_annotated_records(ad) for ad in ads]
+    second = [r for b in again for r in b.records]
+    strip = lambda r: (r.text, r.title, r.entities, r.relations, r.meta.get("brat"))  # noqa: E731
+    assert [strip(r) for r in second] == [strip(r) for r in first]
+
+
+def test_our_statuses_confidence_notes_and_same_as_survive_brat(tmp_path):
+    """Status and confidence as A lines, notes as #, SAME_AS as one * line, multi-line spans split."""
+    text = "Russia\nthe Russian Federation and Moscow back Assad."
+    rec = DocumentRecord(
+        text=text, title="t",
+        entities=(EntityRecord(0, 6, "GPE"), EntityRecord(7, 29, "GPE", status="suggested"),
+                  EntityRecord(34, 40, "GPE"), EntityRecord(46, 51, "PERSON"),
+                  EntityRecord(0, 29, "GPE", status="rejected")),
+        relations=(RelationRecord(0, 1, "SAME_AS", directed=False),
+                   RelationRecord(1, 2, "SAME_AS", directed=False),
+                   RelationRecord(2, 3, "SUPPORTS", confidence="high", note="per TASS\nreport",
+                                  status="suggested")))
+    out = tmp_path / "b"
+    report = export_corpus("brat", [to_annotated_document(rec)], SCHEMA, out)
+    assert report.notes == []
+    ann = (out / "t.ann").read_text(encoding="utf-8")
+    assert "T5\tGPE 0 6;7 29\tRussia the Russian Federation\n" in ann
+    assert "*\tSAME_AS T1 T2 T3\n" in ann
+    assert "A1\tStatus T2 suggested\n" in ann and "A3\tStatus R1 suggested\n" in ann
+    assert "A4\tConfidence R1 high\n" in ann
+    assert "#1\tAnnotatorNotes R1\tper TASS report\n" in ann
+    conf = (out / "annotation.conf").read_text(encoding="utf-8")
+    assert "SAME_AS\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive" in conf
+    (batch,) = read_path(out, schema=SCHEMA)
+    (back,) = batch.records
+    assert batch.notes == ()
+    assert [(e.start, e.end, e.status) for e in back.entities] == [
+        (e.start, e.end, e.status) for e in rec.entities]
+    assert [(r.head, r.tail, r.label, r.status, r.confidence, r.note) for r in back.relations] == [
+        (2, 3, "SUPPORTS", "suggested", "high", "per TASS report"),
+        (0, 1, "SAME_AS", "accepted", None, ""), (1, 2, "SAME_AS", "accepted", None, "")]
+
+
+def _brat(tmp_path, text: str, ann: str):
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8", newline="")
+    (tmp_path / "doc.ann").write_text(ann, encoding="utf-8")
+    (tmp_path / "annotation.conf").write_text("[entities]\nPerson\n[relations]\n"
+                                              "Knows Arg1:Person, Arg2:Person\n")
+    (batch,) = read_path(tmp_path, schema=SCHEMA)
+    return batch
+
+
+@pytest.mark.parametrize("ann, message", [
+    ("T1\tPerson 0 3\tAda\nT2\tPerson 120 130\tx\n",
+     "doc.ann:2: offsets 120-130 beyond the text (length 12)"),
+    ("T1\tAlien 0 3\tAda\n", "doc.ann:1: label 'Alien' is not in the schema"),
+    ("T1\tPerson 0 3\tAda\nR1\tKnows Arg1:T1 Arg2:T9\t\n", "doc.ann:2: relation refers to a missing span"),
+    ("T1\tPerson 0 3\tBob\n", "doc.ann:1: text 'Bob' does not match"),
+    ("T1\tPerson zero 3\tAda\n", "doc.ann:1: offsets 'zero 3' are not numbers"),
+    ("X1\tsomething\n", "doc.ann:1: unknown annotation kind 'X1'"),
+])
+def test_bad_ann_lines_name_file_and_line(tmp_path, ann, message):
+    batch = _brat(tmp_path, "Ada met Bob.", ann)
+    assert batch.records == () and batch.error.startswith(message), batch.error
+
+
+def test_discontinuous_span_takes_its_extent_and_is_noted(tmp_path):
+    batch = _brat(tmp_path, "Ada and Bob Lovelace.", "T1\tPerson 0 3;12 20\tAda Lovelace\n")
+    (rec,) = batch.records
+    assert [(e.start, e.end) for e in rec.entities] == [(0, 20)]
+    assert batch.notes == ("1 discontinuous span(s) imported as their whole extent",)
+
+
+def test_brat_text_keeps_crlf_so_offsets_stay_right(tmp_path):
+    """brat offsets count every character of the .txt, so its line endings are kept."""
+    batch = _brat(tmp_path, "Ada\r\nBob", "T1\tPerson 5 8\tBob\n")
+    (rec,) = batch.records
+    assert rec.text[rec.entities[0].start:rec.entities[0].end] == "Bob"
