@@ -4,7 +4,7 @@ Nodes are actors: accepted entities merged across documents by label and normali
 (Unicode NFKC, case-folded, whitespace collapsed), and mentions joined by accepted
 symmetric-transitive relations (SAME_AS) merged into one node (connected components).
 Node attributes: `label` (the most frequent label; `labels` lists all when they differ),
-`text` (the most frequent mention text), `mentions`, `documents` (comma-joined ids).
+`text` (the commonest surface form of the commonest mention), `mentions`, `documents` (comma-joined ids).
 Edges: one per (node pair, relation label) over accepted relations between accepted
 entities, with `label`, `count`, `documents` and `directed`; symmetric labels give one edge
 with directed=false (from the smaller node id). The graph is a `MultiDiGraph` whose edge
@@ -51,6 +51,7 @@ class _Actors:
     texts: dict[Key, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     documents: dict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))
     edges: list[tuple[Key, Key, str, int]] = field(default_factory=list)
+    seen: dict[Key, int] = field(default_factory=dict)  # first-seen order breaks ties
 
     def root(self, key: Key) -> Key:
         while self.parent.setdefault(key, key) != key:
@@ -64,6 +65,7 @@ class _Actors:
         for entity in ad.entities:
             if entity.status == "accepted":
                 keys[entity.id] = key = _key(entity, text)
+                self.seen.setdefault(key, len(self.seen))
                 self.root(key)
                 self.texts[key][text[entity.start:entity.end]] += 1
                 self.documents[key].add(doc_id)
@@ -87,14 +89,15 @@ def build_graph(actors: _Actors, schema: Schema, report: ExportReport):  # -> nx
     graph = nx.MultiDiGraph()
     for n, members in enumerate(sorted(groups.values()), start=1):
         node = f"n{n}"
-        texts: Counter[str] = sum((actors.texts[k] for k in members), Counter())
+        main = max(members, key=lambda k: (sum(actors.texts[k].values()), -actors.seen[k]))
         labels: Counter[str] = Counter()
         for k in members:
             labels[k[0]] += sum(actors.texts[k].values())
         docs = set().union(*(actors.documents[k] for k in members))
         graph.add_node(node, label=labels.most_common(1)[0][0],
-                       labels=",".join(sorted(labels)), text=texts.most_common(1)[0][0],
-                       mentions=sum(texts.values()),
+                       labels=",".join(sorted(labels)),
+                       text=actors.texts[main].most_common(1)[0][0],
+                       mentions=sum(labels.values()),
                        documents=",".join(str(d) for d in sorted(docs)))
         node_of.update((k, node) for k in members)
     _add_edges(graph, actors, node_of, schema, report)
