@@ -83,7 +83,7 @@ def test_brat_news_round_trip_keeps_every_T_R_star_A_and_note_line(tmp_path):
 
 
 def test_brat_news_events_and_normalizations_are_reported(tmp_path):
-    """What Arcmark cannot hold (events, their triggers, N lines) is counted, not dropped silently."""
+    """What Arcmark cannot hold (events, their triggers, N lines) is counted, never dropped."""
     notes = {b.source.name: b.notes for b in read_path(BRAT_NEWS, schema=SCHEMA)}
     assert notes["000-introduction.ann"] == (
         "1 event (E) annotation(s) not imported",
@@ -120,7 +120,7 @@ def test_brat_news_reimport_of_the_export_is_identical(tmp_path):
 
 
 def test_our_statuses_confidence_notes_and_same_as_survive_brat(tmp_path):
-    """Status and confidence as A lines, notes as #, SAME_AS as one * line, multi-line spans split."""
+    """Status/confidence as A lines, notes as #, SAME_AS as one * line, multi-line spans split."""
     text = "Russia\nthe Russian Federation and Moscow back Assad."
     rec = DocumentRecord(
         text=text, title="t",
@@ -165,7 +165,8 @@ def _brat(tmp_path, text: str, ann: str):
     ("T1\tPerson 0 3\tAda\nT2\tPerson 120 130\tx\n",
      "doc.ann:2: offsets 120-130 beyond the text (length 12)"),
     ("T1\tAlien 0 3\tAda\n", "doc.ann:1: label 'Alien' is not in the schema"),
-    ("T1\tPerson 0 3\tAda\nR1\tKnows Arg1:T1 Arg2:T9\t\n", "doc.ann:2: relation refers to a missing span"),
+    ("T1\tPerson 0 3\tAda\nR1\tKnows Arg1:T1 Arg2:T9\t\n",
+     "doc.ann:2: relation refers to a missing span"),
     ("T1\tPerson 0 3\tBob\n", "doc.ann:1: text 'Bob' does not match"),
     ("T1\tPerson zero 3\tAda\n", "doc.ann:1: offsets 'zero 3' are not numbers"),
     ("X1\tsomething\n", "doc.ann:1: unknown annotation kind 'X1'"),

@@ -30,7 +30,8 @@ def test_conll_tokens_tags_and_sentences(tmp_path):
 
 
 def test_conll_without_stored_sentences_uses_the_sentencizer(tmp_path):
-    rec = DocumentRecord(text="Ankara agreed. Moscow did too.", entities=(EntityRecord(15, 21, "GPE"),))
+    rec = DocumentRecord(text="Ankara agreed. Moscow did too.",
+                         entities=(EntityRecord(15, 21, "GPE"),))
     out = tmp_path / "c.conll"
     export_corpus("conll", [to_annotated_document(rec)], SCHEMA, out)
     blocks = out.read_text(encoding="utf-8").split("\n\n")

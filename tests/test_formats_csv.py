@@ -1,4 +1,4 @@
-"""CSV export: entities.csv and relations.csv read back with the csv module, nasty strings intact."""
+"""CSV export: entities.csv and relations.csv read back with the csv module, intact."""
 from __future__ import annotations
 
 import csv

@@ -22,7 +22,8 @@ SCHEMA = load_schema()
 ENTITY_LABELS = SCHEMA.entity_names
 RELATION_LABELS = SCHEMA.relation_names
 
-_ALPHABET = st.sampled_from(list("abcXYZ .,!?\n\t\u00a0") + ["🎉", "👩‍🔬", "e\u0301", "ё", "ש", "中"])
+_ALPHABET = st.sampled_from(list("abcXYZ .,!?\n\t\u00a0") + [
+    "🎉", "👩‍🔬", "e\u0301", "ё", "ש", "中"])
 _TIMES = st.one_of(st.none(), st.just("2024-05-01T10:00:00+00:00"))
 
 
@@ -44,7 +45,8 @@ def records(draw) -> DocumentRecord:
             RelationRecord(draw(index), draw(index), draw(st.sampled_from(RELATION_LABELS)),
                            draw(st.booleans()),
                            draw(st.sampled_from([None, "low", "moderate", "high"])),
-                           draw(st.text(max_size=10)), *draw(st.sampled_from([(None, None), (0, n)])),
+                           draw(st.text(max_size=10)),
+                           *draw(st.sampled_from([(None, None), (0, n)])),
                            status=draw(st.sampled_from(["suggested", "accepted", "rejected"])),
                            created_at=draw(_TIMES))
             for _ in range(draw(st.integers(0, 4))))

@@ -61,8 +61,9 @@ def test_docbin_loads_with_entities_spans_and_relations(tmp_path):
     assert set(doc._.rel[(doc.ents[0].start, turkey)]) == set(SCHEMA.relation_names)
     assert doc.user_data["arcmark_document"]["id"] == 3
     assert (report.entities, report.relations) == (4, 2)
-    assert report.notes == ["2 accepted entities left out of doc.ents (overlaps)",
-                            "2 accepted relations left out of doc._.rel (an entity not in doc.ents)"]
+    assert report.notes == [
+        "2 accepted entities left out of doc.ents (overlaps)",
+        "2 accepted relations left out of doc._.rel (an entity not in doc.ents)"]
 
 
 def test_entity_boundaries_inside_tokens_expand_to_whole_tokens(tmp_path):

@@ -20,10 +20,11 @@ def _one(path, **kwargs):
 def test_utf8_text_becomes_one_document_with_title_and_meta(tmp_path):
     """Title is the first non-empty line; meta names the file and its encoding."""
     path = tmp_path / "моя статья.txt"
-    path.write_text("\n  Turkey buys S-400  \nBody\twith tab, NBSP\u00a0and 🎉.\n", encoding="utf-8")
+    text = "\n  Turkey buys S-400  \nBody\twith tab, NBSP\u00a0and 🎉.\n"
+    path.write_text(text, encoding="utf-8")
     (rec,) = _one(path).records
     assert rec.title == "Turkey buys S-400"
-    assert rec.text == "\n  Turkey buys S-400  \nBody\twith tab, NBSP\u00a0and 🎉.\n"
+    assert rec.text == text
     assert rec.meta == {"file_name": "моя статья.txt", "encoding": "utf-8"}
     assert rec.source == str(path)
 

@@ -19,8 +19,8 @@ from annotate.model import AnnotatedDocument
 from annotate.schema import Schema
 
 from ._common import (
-    ExportReport,
     Exporter,
+    ExportReport,
     FormatError,
     ImportBatch,
     Importer,
@@ -64,14 +64,16 @@ def importer_names() -> list[str]:
 def _exporter(fmt: str) -> Exporter:
     exporters = _registry()[0]
     if fmt not in exporters:
-        raise FormatError(f"unknown export format {fmt!r} (choose from {', '.join(sorted(exporters))})")
+        choices = ", ".join(sorted(exporters))
+        raise FormatError(f"unknown export format {fmt!r} (choose from {choices})")
     return exporters[fmt]
 
 
 def _importer(fmt: str) -> Importer:
     importers = _registry()[1]
     if fmt not in importers:
-        raise FormatError(f"unknown import format {fmt!r} (choose from {', '.join(importer_names())})")
+        choices = ", ".join(importer_names())
+        raise FormatError(f"unknown import format {fmt!r} (choose from {choices})")
     return importers[fmt]
 
 

@@ -38,7 +38,8 @@ class LineError(RecordError):
 class _Ann:
     """The parsed lines of one .ann file, by kind."""
 
-    text_bounds: dict[str, tuple[int, str, list[tuple[int, int]], str]] = field(default_factory=dict)
+    text_bounds: dict[str, tuple[int, str, list[tuple[int, int]], str]] = field(
+        default_factory=dict)
     relations: list[tuple[int, str, str, str, str]] = field(default_factory=list)
     equivs: list[tuple[int, str, list[str]]] = field(default_factory=list)
     events: dict[str, str] = field(default_factory=dict)  # E id -> trigger T id
@@ -121,7 +122,8 @@ class _Builder:
 
     def build(self, parsed: _Ann) -> tuple[tuple[EntityRecord, ...], tuple[RelationRecord, ...]]:
         triggers = set(parsed.events.values())
-        entity_names = self.schema.entity_names + (self.declared.entity_names if self.declared else ())
+        entity_names = self.schema.entity_names + (
+            self.declared.entity_names if self.declared else ())
         for ident, (number, label, fragments, covered) in parsed.text_bounds.items():
             if ident in triggers or (label in self.event_types and label not in entity_names):
                 self.counts["trigger"] += 1

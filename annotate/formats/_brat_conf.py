@@ -126,7 +126,7 @@ def parse_visual_conf(text: str, config: BratConfig) -> BratConfig:
 
 
 def find_config(folder: Path, top: Path) -> BratConfig:
-    """The annotation.conf and visual.conf nearest to `folder`, looking up to `top` (brat's rule)."""
+    """The annotation.conf and visual.conf nearest to `folder`, looking up as far as `top`."""
     config = BratConfig()
     found_annotation = found_visual = False
     for directory in [folder, *folder.parents]:
@@ -153,7 +153,7 @@ def _arg(types: tuple[str, ...]) -> str:
 
 
 def annotation_conf(schema: Schema, extra_attributes: dict[str, set[str]]) -> str:
-    """annotation.conf for a schema, plus the attributes Arcmark writes and those kept from import."""
+    """annotation.conf for a schema, with Arcmark's attributes and those kept from an import."""
     lines = ["# Written by Arcmark from the corpus' label schema.", "", "[entities]", ""]
     lines += [label.name for label in schema.entity_labels]
     lines += ["", "[relations]", "",

@@ -13,11 +13,7 @@ from typing import IO
 from annotate.model import (
     AnnotatedDocument,
     ArcmarkError,
-    CONFIDENCES,
     DocumentRecord,
-    ENTITY_STATUSES,
-    Entity,
-    RELATION_STATUSES,
 )
 from annotate.schema import Schema
 
@@ -77,7 +73,8 @@ def error_batch(source: Path, message: str) -> ImportBatch:
 def check_entity_label(label: object, schema: Schema, declared: Schema | None) -> None:
     if not isinstance(label, str) or not label:
         raise RecordError(f"entity label {label!r} is not a label")
-    if label not in schema.entity_names and (declared is None or label not in declared.entity_names):
+    declared_names = declared.entity_names if declared else ()
+    if label not in schema.entity_names and label not in declared_names:
         raise RecordError(f"label {label!r} is not in the schema")
 
 
@@ -102,14 +99,6 @@ def check_offsets(start: object, end: object, length: int) -> tuple[int, int]:
 def check_choice(value: object, allowed: tuple[str, ...], what: str) -> None:
     if value not in allowed:
         raise RecordError(f"{what} {value!r} is not one of {', '.join(allowed)}")
-
-
-def check_statuses(entity_status: object = "accepted", relation_status: object = "accepted",
-                   confidence: object = None) -> None:
-    check_choice(entity_status, ENTITY_STATUSES, "status")
-    check_choice(relation_status, RELATION_STATUSES, "status")
-    if confidence is not None:
-        check_choice(confidence, CONFIDENCES, "confidence")
 
 
 def relation_kind(label: str, schema: Schema, declared: Schema | None) -> str:
@@ -138,26 +127,6 @@ def title_from_text(text: str, fallback: str, limit: int = 200) -> str:
         if line:
             return line[:limit].rstrip()
     return fallback
-
-
-# --- choosing entities for formats that cannot hold overlaps -----------------------------
-
-
-def non_overlapping(entities: Iterable[Entity]) -> list[Entity]:
-    """Accepted entities without overlaps: longest first, then earliest, then first stored.
-
-    The result is in text order. This is the rule for spaCy `doc.ents`, CoNLL and any
-    format whose entities must not overlap.
-    """
-    accepted = [e for e in entities if e.status == "accepted"]
-    ranked = sorted(accepted, key=lambda e: (-(e.end - e.start), e.start))
-    taken: list[Entity] = []
-    used: list[tuple[int, int]] = []
-    for entity in ranked:
-        if all(entity.end <= s or entity.start >= e for s, e in used):
-            taken.append(entity)
-            used.append((entity.start, entity.end))
-    return sorted(taken, key=lambda e: (e.start, e.end))
 
 
 # --- writing: nothing half-written -------------------------------------------------------

@@ -22,7 +22,7 @@ SCHEMA_SUFFIX = ".schema.json"
 
 
 class Skip(Exception):
-    """A record that is deliberately not imported; the message names the kind, e.g. 'rejected task'."""
+    """A record deliberately not imported; the message names its kind (e.g. a rejected task)."""
 
 
 Parser = Callable[[dict[str, Any], Schema, "Schema | None"], DocumentRecord]
@@ -47,7 +47,9 @@ def schema_from_header(obj: dict[str, Any], where: str) -> Schema:
 
 
 def iter_json_objects(path: Path, encoding: str | None) -> Iterator[tuple[int, Any]]:
-    """(line number, parsed JSON) for each non-blank line; a JSON array file yields its items.
+    """(line number, parsed JSON) for each non-blank line.
+
+    A file holding one JSON array yields its items, numbered by position instead of line.
 
     Raises RecordError (message prefixed "LINE: ") on undecodable bytes or invalid JSON.
     """
@@ -81,8 +83,7 @@ def _array_items(text: str) -> Iterator[tuple[int, Any]]:
         raise RecordError(f"{exc.lineno}: invalid JSON ({exc.msg})") from None
     if not isinstance(items, list):
         raise RecordError("1: not a JSON array of records")
-    for index, item in enumerate(items, start=1):
-        yield index, item
+    yield from enumerate(items, start=1)
 
 
 def read_records(path: Path, schema: Schema, encoding: str | None,

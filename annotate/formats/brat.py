@@ -30,8 +30,8 @@ from ._brat_conf import annotation_conf, find_config, visual_conf
 from ._common import (
     Cancel,
     Cancelled,
-    ExportReport,
     Exporter,
+    ExportReport,
     ImportBatch,
     Importer,
     Progress,

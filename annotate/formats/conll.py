@@ -22,8 +22,8 @@ from annotate.tokens import blank_english, sentencize
 from ._common import (
     Cancel,
     Cancelled,
-    ExportReport,
     Exporter,
+    ExportReport,
     Progress,
     atomic_file,
     counted,

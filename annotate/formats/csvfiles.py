@@ -20,8 +20,8 @@ from annotate.schema import Schema
 from ._common import (
     Cancel,
     Cancelled,
-    ExportReport,
     Exporter,
+    ExportReport,
     Progress,
     atomic_folder,
     counted,

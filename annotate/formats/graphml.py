@@ -3,8 +3,9 @@
 Nodes are actors: accepted entities merged across documents by label and normalised text
 (Unicode NFKC, case-folded, whitespace collapsed), and mentions joined by accepted
 symmetric-transitive relations (SAME_AS) merged into one node (connected components).
-Node attributes: `label` (the most frequent label; `labels` lists all when they differ),
-`text` (the commonest surface form of the commonest mention), `mentions`, `documents` (comma-joined ids).
+Node attributes: `label` (the most frequent label; `labels` lists all of them), `text`
+(the commonest surface form of the commonest mention), `mentions`, `documents` (ids,
+comma-joined). The report counts nodes as entities and edges as relations.
 Edges: one per (node pair, relation label) over accepted relations between accepted
 entities, with `label`, `count`, `documents` and `directed`; symmetric labels give one edge
 with directed=false (from the smaller node id). The graph is a `MultiDiGraph` whose edge
@@ -25,8 +26,8 @@ from annotate.schema import Schema
 from ._common import (
     Cancel,
     Cancelled,
-    ExportReport,
     Exporter,
+    ExportReport,
     Progress,
     atomic_binary_path,
     counted,

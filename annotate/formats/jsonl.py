@@ -30,8 +30,8 @@ from . import _prodigy
 from ._common import (
     Cancel,
     Cancelled,
-    ExportReport,
     Exporter,
+    ExportReport,
     ImportBatch,
     Importer,
     Progress,

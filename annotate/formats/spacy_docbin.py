@@ -28,8 +28,8 @@ from annotate.tokens import blank_english
 from ._common import (
     Cancel,
     Cancelled,
-    ExportReport,
     Exporter,
+    ExportReport,
     Progress,
     atomic_binary_path,
     counted,
