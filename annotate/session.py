@@ -48,6 +48,16 @@ class Session:
     def schema(self) -> Schema:
         return self._schema
 
+    def reload_schema(self) -> bool:
+        """Re-read the label schema from the store (another connection, e.g. a background
+        import, may have merged labels into it); True if it changed."""
+        stored = self.store.label_schema()
+        if not stored["entity"]:
+            return False
+        schema = Schema.from_dict(stored, source=str(self.store.path))
+        changed, self._schema = schema != self._schema, schema
+        return changed
+
     @property
     def read_only(self) -> bool:
         return self.store.read_only
