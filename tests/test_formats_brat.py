@@ -188,3 +188,16 @@ def test_brat_text_keeps_crlf_so_offsets_stay_right(tmp_path):
     batch = _brat(tmp_path, "Ada\r\nBob", "T1\tPerson 5 8\tBob\n")
     (rec,) = batch.records
     assert rec.text[rec.entities[0].start:rec.entities[0].end] == "Bob"
+
+
+def test_labels_brat_cannot_store_are_renamed_and_reported(tmp_path):
+    """brat labels are [A-Za-z0-9_-]: others are written with "_" and the report says so."""
+    from annotate.schema import EntityLabel, Schema
+
+    schema = Schema(SCHEMA.entity_labels + (EntityLabel("SHIP CLASS", "#abcdef"),),
+                    SCHEMA.relation_labels)
+    rec = DocumentRecord(text="Kirov class", entities=(EntityRecord(0, 11, "SHIP CLASS"),))
+    report = export_corpus("brat", [to_annotated_document(rec)], schema, tmp_path / "b")
+    assert (tmp_path / "b" / "document-1.ann").read_text() == "T1\tSHIP_CLASS 0 11\tKirov class\n"
+    assert report.notes == ["label 'SHIP CLASS' written as 'SHIP_CLASS' "
+                            "(brat labels allow only A-Z, a-z, 0-9, _ and -)"]

@@ -147,20 +147,27 @@ def _read(path: Path) -> str:
 
 # --- writing ---------------------------------------------------------------------------
 
+_UNSAFE_LABEL = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def brat_label(name: str) -> str:
+    """The label as brat stores it: only ASCII letters, digits, "_" and "-"."""
+    return _UNSAFE_LABEL.sub("_", name) or "_"
+
 
 def _arg(types: tuple[str, ...]) -> str:
-    return "<ENTITY>" if ANY in types else "|".join(types)
+    return "<ENTITY>" if ANY in types else "|".join(brat_label(t) for t in types)
 
 
 def annotation_conf(schema: Schema, extra_attributes: dict[str, set[str]]) -> str:
     """annotation.conf for a schema, with Arcmark's attributes and those kept from an import."""
     lines = ["# Written by Arcmark from the corpus' label schema.", "", "[entities]", ""]
-    lines += [label.name for label in schema.entity_labels]
+    lines += [brat_label(label.name) for label in schema.entity_labels]
     lines += ["", "[relations]", "",
               "# Arcmark allows overlapping entities.",
               "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVERLAP-TYPE>:<ANY>", ""]
     for rel in schema.relation_labels:
-        line = f"{rel.name}\tArg1:{_arg(rel.heads)}, Arg2:{_arg(rel.tails)}"
+        line = f"{brat_label(rel.name)}\tArg1:{_arg(rel.heads)}, Arg2:{_arg(rel.tails)}"
         if rel.kind == "symmetric_transitive":
             line += ", <REL-TYPE>:symmetric-transitive"
         elif rel.kind == "symmetric":
@@ -179,12 +186,13 @@ def annotation_conf(schema: Schema, extra_attributes: dict[str, set[str]]) -> st
 
 def visual_conf(schema: Schema) -> str:
     lines = ["# Written by Arcmark from the corpus' label schema.", "", "[labels]", ""]
-    lines += [f"{label.name} | {label.name}" for label in schema.entity_labels]
-    lines += [f"{label.name} | {label.name}" for label in schema.relation_labels]
+    lines += [f"{brat_label(label.name)} | {label.name}"
+              for label in schema.entity_labels + schema.relation_labels]
     lines += ["", "[drawing]", "", "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, "
               "borderColor:darken", "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5", ""]
-    lines += [f"{label.name}\tbgColor:{label.colour}" for label in schema.entity_labels]
+    lines += [f"{brat_label(label.name)}\tbgColor:{label.colour}"
+              for label in schema.entity_labels]
     for rel in schema.relation_labels:
         arrow = ", arrowHead:none" if rel.symmetric else ""
-        lines.append(f"{rel.name}\tcolor:{rel.colour}{arrow}")
+        lines.append(f"{brat_label(rel.name)}\tcolor:{rel.colour}{arrow}")
     return "\n".join(lines) + "\n"

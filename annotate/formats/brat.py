@@ -26,7 +26,7 @@ from annotate.model import AnnotatedDocument, Entity, Relation
 from annotate.schema import Schema
 
 from ._brat_ann import LineError, build_record
-from ._brat_conf import annotation_conf, find_config, visual_conf
+from ._brat_conf import annotation_conf, brat_label, find_config, visual_conf
 from ._common import (
     Cancel,
     Cancelled,
@@ -149,7 +149,7 @@ def ann_text(ad: AnnotatedDocument, schema: Schema, report: ExportReport,
     ids: dict[int, str] = {}
     for entity in ad.entities:
         offsets, covered = _fragments(entity, text)
-        ids[entity.id] = ann.add("T", f"{entity.label} {offsets}", covered)
+        ids[entity.id] = ann.add("T", f"{brat_label(entity.label)} {offsets}", covered)
     transitive = {r.name for r in schema.relation_labels if r.kind == "symmetric_transitive"}
     rel_ids = _relations(ad, ids, transitive, ann, report)
     _attributes(ad, ids, rel_ids, brat, ann, attributes)
@@ -168,13 +168,13 @@ def _relations(ad: AnnotatedDocument, ids: dict[int, str], transitive: set[str],
             report.note(int(bool(lost)), f"status/confidence/note of {rel.label} relation(s) "
                                          "not written (brat * lines carry none)")
             continue
-        rel_ids[rel.id] = ann.add("R", f"{rel.label} Arg1:{ids[rel.head_id]} "
+        rel_ids[rel.id] = ann.add("R", f"{brat_label(rel.label)} Arg1:{ids[rel.head_id]} "
                                        f"Arg2:{ids[rel.tail_id]}", "")
     order = {entity.id: i for i, entity in enumerate(ad.entities)}
     for label, rels in groups.items():
         for members in _components(rels):
             names = " ".join(ids[m] for m in sorted(members, key=order.__getitem__))
-            ann.lines.append(f"*\t{label} {names}")
+            ann.lines.append(f"*\t{brat_label(label)} {names}")
     return rel_ids
 
 
@@ -294,6 +294,10 @@ def export_brat(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
                 report.files.append(out / name)
     except Cancel:
         return ExportReport(documents=report.documents, cancelled=True)
+    for label in schema.entity_labels + schema.relation_labels:
+        if brat_label(label.name) != label.name:
+            report.notes.append(f"label {label.name!r} written as {brat_label(label.name)!r} "
+                                "(brat labels allow only A-Z, a-z, 0-9, _ and -)")
     return report
 
 
