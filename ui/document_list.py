@@ -160,12 +160,14 @@ class DocumentFilterModel(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self._text = text.strip().casefold()
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def set_status(self, status: str | None) -> None:
+        self.beginFilterChange()
         self._status = status or None
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

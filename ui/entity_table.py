@@ -173,12 +173,14 @@ class EntityFilterModel(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_show_rejected(self, show: bool) -> None:
+        self.beginFilterChange()
         self._show_rejected = show
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def set_hidden_labels(self, labels: Iterable[str]) -> None:
+        self.beginFilterChange()
         self._hidden = frozenset(labels)
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

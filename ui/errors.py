@@ -23,6 +23,7 @@ from storage.store import StoreError
 
 log = logging.getLogger("arcmark")
 _installed: dict[str, object] = {}
+_open_boxes: list[QMessageBox] = []  # parentless boxes must outlive the function showing them
 
 
 def user_errors() -> tuple[type[BaseException], ...]:
@@ -64,9 +65,16 @@ def show_user_error(parent: QWidget | None, exc: BaseException, title: str = "Ar
     box = QMessageBox(QMessageBox.Icon.Warning, title, first_line(exc), QMessageBox.StandardButton.Ok,
                       parent)
     box.setObjectName("userErrorBox")
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    box.open()
+    _open(box)
     return box
+
+
+def _open(box: QMessageBox) -> None:
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    if box.parent() is None:
+        _open_boxes.append(box)
+        box.finished.connect(lambda _result: _open_boxes.remove(box))
+    box.open()
 
 
 def first_line(exc: BaseException) -> str:
@@ -94,22 +102,19 @@ def _show_bug(exc: BaseException, path: Path) -> None:
                       QMessageBox.StandardButton.Ok, QApplication.activeWindow())
     box.setObjectName("bugBox")
     box.setInformativeText(f"Your work is saved. The details were written to {path}.")
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    box.open()
+    _open(box)
 
 
 def install_excepthook() -> None:
     """Route unhandled exceptions to the log file and a dialog (idempotent)."""
-    if "hook" not in _installed:
+    if sys.excepthook is not _excepthook:
         _installed["previous"] = sys.excepthook
-        _installed["hook"] = _excepthook
         sys.excepthook = _excepthook
 
 
 def uninstall_excepthook() -> None:
-    if "hook" in _installed:
+    if sys.excepthook is _excepthook and "previous" in _installed:
         sys.excepthook = _installed.pop("previous")  # type: ignore[assignment]
-        _installed.pop("hook")
 
 
 def report_failure(parent: QWidget | None, what: str, exc: object, trace: str) -> None:

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget,
@@ -28,6 +28,7 @@ from ui.entity_table import EntityTableView
 from ui.errors import first_line, report_failure, show_user_error, user_errors
 from ui.palette import LabelPalette
 from ui.presenter import DocumentPresenter
+from ui.relation_ui import install_relation_ui
 from ui.review import EntityReview
 from ui.status import FindBar, StatusPanel
 from ui.worker import BackgroundRunner, Job
@@ -36,6 +37,9 @@ ORG = APP = "Arcmark"
 
 
 class MainWindow(QMainWindow):
+    change_applied = Signal(object)  # the Change just redrawn
+    document_opened = Signal(object)  # the id of the document now shown, or None
+
     def __init__(self, session: Session, *, model: str | None = None,
                  seeds: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +66,7 @@ class MainWindow(QMainWindow):
         self.documents.set_documents(session.documents())
         self.open_document(self._initial_document())
         self._update_actions()
+        self.relation_ui = install_relation_ui(self)
 
     # --- layout -----------------------------------------------------------------------------------
 
@@ -188,6 +193,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue(self._last_document_key(), doc_id)
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_document_state()
+        self.document_opened.emit(doc_id)
 
     def _step_document(self, step: int) -> None:
         target = self.documents.neighbour(self.presenter.doc_id, step)
@@ -228,6 +234,7 @@ class MainWindow(QMainWindow):
         if self.presenter.doc_id is not None and self.presenter.document is None:
             self.open_document(self.documents.neighbour(None, 1))
         self._update_document_state()
+        self.change_applied.emit(change)
 
     def _undo_redo(self, verb: Callable[[], Change | None]) -> None:
         change = self.perform(verb)
