@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from weakref import WeakMethod
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
-    QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen,
-    QPolygonF, QTextBlock, QTextLayout,
+    QColor, QFont, QFontMetricsF, QPainter, QPen, QStaticText, QTextBlock, QTextLayout,
 )
 
 from ui.offsets import OffsetMap
@@ -58,25 +58,28 @@ class _Placed:
 
 @dataclass(slots=True)
 class _Shape:
+    """What one paint drew for a piece of an arc, kept for hit-testing."""
+
     arc_id: int
-    stroke: QPainterPath
+    points: list[QPointF]
     label: QRectF
 
 
 class ArcLayer:
     """The arcs of one document: their index, their layout and their painting."""
 
-    def __init__(self, span: Callable[[int], ViewSpan | None],
-                 visible: Callable[[ViewSpan], bool]) -> None:
-        self._span = span
-        self._visible = visible
+    def __init__(self, spans: dict[int, ViewSpan], visible: Callable[[ViewSpan], bool]) -> None:
+        self._span = spans.get
+        self._visible_ref = WeakMethod(visible)  # the view owns this layer: no cycle
         self.offsets = OffsetMap("")
         self.arcs: dict[int, ViewArc] = {}
         self.index = IntervalIndex()  # code-point extent of each arc
+        self._extents: dict[int, tuple[int, int]] = {}
         self.by_span: dict[int, set[int]] = defaultdict(set)
         self.mode = "all"
         self._placed: dict[int, dict[int, _Placed]] = {}  # block number -> arc id -> place
         self._shapes: list[_Shape] = []
+        self._labels: dict[str, tuple[QStaticText, float]] = {}
         self.font = QFont()
         self.set_font(QFont())
 
@@ -88,12 +91,14 @@ class ArcLayer:
         font.setWeight(QFont.Weight.DemiBold)
         self.font = font
         self.metrics = QFontMetricsF(font)
+        self._labels = {}
         self.level_height = self.metrics.height() + 4.0
 
     def clear(self, offsets: OffsetMap) -> None:
         self.offsets = offsets
         self.arcs.clear()
         self.index = IntervalIndex()
+        self._extents.clear()
         self.by_span.clear()
         self._placed.clear()
         self._shapes = []
@@ -115,6 +120,7 @@ class ArcLayer:
             extent = self.extent(arc)
             if extent is not None:
                 self.index.add(arc.id, *extent)
+                self._extents[arc.id] = extent
                 touched.append(extent)
         return touched
 
@@ -130,8 +136,9 @@ class ArcLayer:
             return []
         for span_id in (arc.head_id, arc.tail_id):
             self.by_span.get(span_id, set()).discard(arc_id)
-        extent = self.index.extent(arc_id)
-        self.index.discard(arc_id)
+        extent = self._extents.pop(arc_id, None)
+        if extent is not None:
+            self.index.discard(arc_id, extent[0])
         return [extent] if extent else []
 
     def span_moved(self, span_ids: Iterable[int]) -> list[tuple[int, int]]:
@@ -144,7 +151,9 @@ class ArcLayer:
         if self.mode == "none":
             return False
         head, tail = self._span(arc.head_id), self._span(arc.tail_id)
-        return head is not None and tail is not None and self._visible(head) and self._visible(tail)
+        visible = self._visible_ref()
+        return (head is not None and tail is not None and visible is not None
+                and visible(head) and visible(tail))
 
     # --- layout: stacking levels per line -------------------------------------------------
 
@@ -206,11 +215,10 @@ class ArcLayer:
     def _stack(self, pieces: list[_Placed]) -> int:
         """Give each piece on one line the lowest level clear of the narrower ones."""
         _spread_anchors(pieces)
-        width_of = self.metrics.horizontalAdvance
         boxes: list[tuple[float, float, int]] = []  # (left, right, level)
         top = 0
         for piece in sorted(pieces, key=lambda p: abs(p.x_head - p.x_tail)):
-            half = (width_of(self.arcs[piece.arc_id].label) + 2 * LABEL_PAD) / 2 + 2
+            half = self._label(self.arcs[piece.arc_id].label)[1] / 2 + LABEL_PAD + 2
             mid = piece.label_centre(half)
             left = min(piece.x_head, piece.x_tail, mid - half)
             right = max(piece.x_head, piece.x_tail, mid + half)
@@ -242,63 +250,67 @@ class ArcLayer:
                     continue
                 faded = selected_span is not None and not touches and arc.id != selected_arc
                 top = frame.tops[block_index] + layout.lineAt(piece.line).y()
-                path, anchor = self._bracket(frame.x, top, piece, arc.label)
-                self._draw(painter, arc, path, anchor, piece.tail_here, arc.id == selected_arc, faded)
+                self._draw(painter, arc, piece, frame.x, top, arc.id == selected_arc, faded)
 
-    def _bracket(self, x0: float, top: float, piece: _Placed,
-                 label: str) -> tuple[QPainterPath, QPointF]:
+    def _label(self, text: str) -> tuple[QStaticText, float]:
+        """A prepared label and its width: laid out once per label name."""
+        found = self._labels.get(text)
+        if found is None:
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(font=self.font)
+            found = self._labels[text] = (static, self.metrics.horizontalAdvance(text))
+        return found
+
+    def _draw(self, painter: QPainter, arc: ViewArc, piece: _Placed, x0: float, top: float,
+              selected: bool, faded: bool) -> None:
+        """One piece as a bracket over its line: legs at the entities present on
+        it, rounded corners, the label on the crossbar, the arrowhead on the tail."""
+        static, text_width = self._label(arc.label)
         y = top - 2.0 - (piece.level - 0.5) * self.level_height
         x1, x2 = x0 + piece.x_head, x0 + piece.x_tail
-        radius = min(5.0, abs(x2 - x1) / 2)
+        foot = top + 1
+        radius = min(4.0, abs(x2 - x1) / 2)
         sign = 1.0 if x2 >= x1 else -1.0
+        points = []
         if piece.head_here:
-            path = QPainterPath(QPointF(x1, top + 1))
-            path.lineTo(x1, y + radius)
-            path.quadTo(x1, y, x1 + sign * radius, y)
+            points += [QPointF(x1, foot), QPointF(x1, y + radius), QPointF(x1 + sign * radius, y)]
         else:
-            path = QPainterPath(QPointF(x1, y))
+            points.append(QPointF(x1, y))
         if piece.tail_here:
-            path.lineTo(x2 - sign * radius, y)
-            path.quadTo(x2, y, x2, y + radius)
-            path.lineTo(x2, top + 1)
+            points += [QPointF(x2 - sign * radius, y), QPointF(x2, y + radius), QPointF(x2, foot)]
         else:
-            path.lineTo(x2, y)
-        half = (self.metrics.horizontalAdvance(label) + 2 * LABEL_PAD) / 2 + 2
-        return path, QPointF(x0 + piece.label_centre(half), y)
-
-    def _draw(self, painter: QPainter, arc: ViewArc, path: QPainterPath, anchor: QPointF,
-              arrow: bool, selected: bool, faded: bool) -> None:
+            points.append(QPointF(x2, y))
         colour = QColor(arc.colour)
         if faded:
             colour.setAlphaF(0.22)
-        pen = QPen(colour, 2.4 if selected else 1.3)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(path)
-        if arc.directed and arrow:
-            _arrowhead(painter, path, colour)
-        text_width = self.metrics.horizontalAdvance(arc.label)
-        rect = QRectF(0, 0, text_width + 2 * LABEL_PAD, self.metrics.height())
-        rect.moveCenter(anchor)
+        painter.setPen(QPen(colour, 2.4 if selected else 1.3))
+        painter.drawPolyline(points)
+        if arc.directed and piece.tail_here:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawPolygon([QPointF(x2, foot + 1), QPointF(x2 - ARROW, foot - 1.6 * ARROW),
+                                 QPointF(x2 + ARROW, foot - 1.6 * ARROW)])
+        half = text_width / 2 + LABEL_PAD
+        centre = x0 + piece.label_centre(half + 2)
+        label = QRectF(centre - half, y - self.metrics.height() / 2,
+                       2 * half, self.metrics.height())
         painter.setPen(QPen(colour, 1.0))
-        painter.setBrush(QBrush(colour if selected else QColor(255, 255, 255, 90 if faded else 235)))
-        painter.drawRoundedRect(rect, 3, 3)
+        painter.setBrush(colour if selected else QColor(255, 255, 255, 90 if faded else 235))
+        painter.drawRoundedRect(label, 3, 3)
         painter.setPen(QColor("white") if selected else colour.darker(115))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, arc.label)
-        stroker = QPainterPathStroker()
-        stroker.setWidth(7.0)
-        self._shapes.append(_Shape(arc.id, stroker.createStroke(path), rect))
+        painter.drawStaticText(QPointF(label.x() + LABEL_PAD, label.y()), static)
+        self._shapes.append(_Shape(arc.id, points, label))
 
     # --- hit-testing ----------------------------------------------------------------------
 
-    def hit(self, point: QPointF) -> int | None:
+    def hit(self, point: QPointF, slop: float = 3.5) -> int | None:
         """The arc painted under `point` (labels first, topmost first), or None."""
         for shape in reversed(self._shapes):
             if shape.label.contains(point):
                 return shape.arc_id
         for shape in reversed(self._shapes):
-            if shape.stroke.contains(point):
+            if _near_polyline(point, shape.points, slop):
                 return shape.arc_id
         return None
 
@@ -343,15 +355,15 @@ def _spread_anchors(pieces: list[_Placed]) -> None:
                 piece.x_tail = first + k * step
 
 
-def _arrowhead(painter: QPainter, path: QPainterPath, colour: QColor) -> None:
-    tip = path.pointAtPercent(1.0)
-    before = path.pointAtPercent(max(0.0, 1.0 - 4.0 / max(path.length(), 4.0)))
-    dx, dy = tip.x() - before.x(), tip.y() - before.y()
-    norm = (dx * dx + dy * dy) ** 0.5 or 1.0
-    dx, dy = dx / norm, dy / norm
-    back = QPointF(tip.x() - dx * ARROW * 1.6, tip.y() - dy * ARROW * 1.6)
-    left = QPointF(back.x() - dy * ARROW, back.y() + dx * ARROW)
-    right = QPointF(back.x() + dy * ARROW, back.y() - dx * ARROW)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colour)
-    painter.drawPolygon(QPolygonF([tip, left, right]))
+def _near_polyline(point: QPointF, points: list[QPointF], slop: float) -> bool:
+    """Whether `point` lies within `slop` pixels of the polyline."""
+    px, py = point.x(), point.y()
+    for a, b in zip(points, points[1:]):
+        ax, ay, bx, by = a.x(), a.y(), b.x(), b.y()
+        dx, dy = bx - ax, by - ay
+        length = dx * dx + dy * dy
+        t = 0.0 if not length else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length))
+        cx, cy = ax + t * dx - px, ay + t * dy - py
+        if cx * cx + cy * cy <= slop * slop:
+            return True
+    return False

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QTextCursor, QTextDocument, QTextOption
@@ -32,6 +33,8 @@ from ui.view_mouse import MouseMixin
 from ui.view_paint import Painted, nest, paint_fills, paint_overlays
 
 __all__ = ["DocumentView", "SpanStyle", "ViewArc", "ViewSpan"]
+
+_span_id = attrgetter("id")
 
 FONT_POINTS = 11.5
 MAX_TEXT_WIDTH = 860  # px: a comfortable line length for reading
@@ -64,7 +67,7 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         self._head: int | None = None
         self._tail: int | None = None
         self._last_selection: tuple[int, int] | None = None
-        self._arcs = ArcLayer(self._spans.get, self.is_span_visible)
+        self._arcs = ArcLayer(self._spans, self.is_span_visible)
         self._base_gap = 8.0
         self._setup_document()
         self._setup_look()
@@ -118,7 +121,7 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         return [self._base_gap + level * step for level in levels]
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        side = max(0, (event.size().width() - MAX_TEXT_WIDTH) // 2)
+        side = max(0, (self.width() - MAX_TEXT_WIDTH) // 2)
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 0, side, 0)
         super().resizeEvent(event)
@@ -131,8 +134,10 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         self._text = text
         self._offsets = OffsetMap(text)
         self._spans.clear()
-        self._spans.update((span.id, span) for span in spans)
-        self._index.rebuild((s.id, s.start, s.end) for s in self._spans.values())
+        self._spans.update(zip(map(_span_id, spans), spans))
+        if len(self._spans) != len(spans):  # repeated ids: the last one wins
+            spans = list(self._spans.values())
+        self._index.rebuild(spans)
         self._arcs.clear(self._offsets)
         self._arcs.upsert(arcs)
         self._selected = self._selected_arc = self._head = self._tail = None
@@ -158,6 +163,9 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         spans = list(spans)
         dirty = [self._span_bounds(s.id) for s in spans]
         for span in spans:
+            old = self._spans.get(span.id)
+            if old is not None:
+                self._index.discard(old.id, old.start)
             self._spans[span.id] = span
             self._index.add(span.id, span.start, span.end)
         dirty += [self._span_bounds(s.id) for s in spans]
@@ -167,8 +175,7 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         ids = [i for i in ids if i in self._spans]
         dirty = [self._span_bounds(i) for i in ids]
         for span_id in ids:
-            del self._spans[span_id]
-            self._index.discard(span_id)
+            self._index.discard(span_id, self._spans.pop(span_id).start)
         if self._selected in ids:
             self.select_span(None)
         self._after_span_change(ids, dirty)
@@ -344,11 +351,14 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         spans = [self._spans[i] for i in self._index.overlapping(to_cp(frame.start), to_cp(frame.end))]
         spans = [s for s in spans if s.end > s.start and self.is_span_visible(s)]
         region_f = QRectF(region).adjusted(-4, -4, 4, 4)
+        whole = region.contains(self.viewport().rect())
         items = []
         for span, depth in nest(spans):
-            rects = [r for r in frame.rects(to_qt(span.start), to_qt(span.end)) if r.intersects(region_f)]
-            if rects:
-                items.append(Painted(span, rects, depth))
+            boxes = frame.boxes(to_qt(span.start), to_qt(span.end))
+            if not whole:
+                boxes = [b for b in boxes if QRectF(*b).intersects(region_f)]
+            if boxes:
+                items.append(Painted(span, boxes, depth))
         return items
 
     def _paint_drag(self, painter: QPainter) -> None:
@@ -375,15 +385,17 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         if not self._spans:
             return None
         order = self._index
-        rank = order.position(self._selected) if self._selected is not None else None
-        if rank is None:
+        selected = self._spans.get(self._selected) if self._selected is not None else None
+        rank = order.rank(selected.id, selected.start) if selected is not None else None
+        if rank is None:  # from the top of the screen
             frame = self._frame()
             start = self._offsets.to_cp(frame.start) if frame.blocks else 0
-            rank = order.position(next(order.ids_in_order(start), order.key_at(len(order) - 1)))
-            rank -= 1 if direction > 0 else -1
+            first = next(order.ids_from(start), None)
+            rank = len(order) if first is None else order.rank(first, self._spans[first].start)
+            rank -= 1 if direction > 0 else 0
         step = 1 if direction > 0 else -1
         for k in range(1, len(order) + 1):
-            span = self._spans[order.key_at((rank + step * k) % len(order))]
+            span = self._spans[order.id_at((rank + step * k) % len(order))]
             if self.is_span_visible(span) and span.end > span.start:
                 return span.id
         return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from weakref import WeakMethod
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QTextBlock, QTextLayout
@@ -29,7 +30,9 @@ class SpacedDocumentLayout(QPlainTextDocumentLayout):
 
     def __init__(self, document, gaps_for: GapsFor) -> None:
         super().__init__(document)
-        self._gaps_for = gaps_for
+        # A weak reference: the view owns this layout (through its document),
+        # and a cycle through Qt wrappers must not be left to the garbage collector.
+        self._gaps_for = WeakMethod(gaps_for)
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
         layout = block.layout()
@@ -44,7 +47,8 @@ class SpacedDocumentLayout(QPlainTextDocumentLayout):
         count = layout.lineCount()
         if not count:
             return False
-        gaps = self._gaps_for(block, layout)
+        gaps_for = self._gaps_for()
+        gaps = gaps_for(block, layout) if gaps_for is not None else [1.0] * count
         y = 0.0
         for i in range(count):
             line = layout.lineAt(i)
@@ -79,6 +83,7 @@ class Frame:
             top += height_
             block = block.next()
         self.bottom = top
+        self._line_cache: dict[int, tuple[list[int], list]] = {}
         self.first_number = self.blocks[0].blockNumber() if self.blocks else 0
         last = self.blocks[-1] if self.blocks else None
         self.start = self.positions[0] if last else 0
@@ -94,35 +99,45 @@ class Frame:
         i = block_number - self.first_number
         return self.tops[i] if 0 <= i < len(self.tops) else None
 
+    def _lines(self, i: int) -> tuple[list[int], list]:
+        """Line starts and lines of visible block `i`, read from Qt once per frame."""
+        cached = self._line_cache.get(i)
+        if cached is None:
+            layout = self.blocks[i].layout()
+            lines = [layout.lineAt(n) for n in range(layout.lineCount())]
+            cached = ([line.textStart() for line in lines], lines)
+            self._line_cache[i] = cached
+        return cached
+
     def rects(self, qs: int, qe: int) -> list[QRectF]:
         """Viewport rectangles, one per visible line fragment, of the Qt range [qs, qe)."""
-        out: list[QRectF] = []
+        return [QRectF(*box) for box in self.boxes(qs, qe)]
+
+    def boxes(self, qs: int, qe: int) -> list[tuple[float, float, float, float]]:
+        """`rects` as (x, y, width, height) tuples: painting makes thousands a second."""
+        out: list[tuple[float, float, float, float]] = []
         if qe <= qs or qe <= self.start or qs >= self.end:
             return out
-        first = self.index_of(max(qs, self.start))
-        for i in range(first, len(self.blocks)):
+        for i in range(self.index_of(max(qs, self.start)), len(self.blocks)):
             pos = self.positions[i]
             if pos >= qe:
                 break
-            block, layout = self.blocks[i], self.blocks[i].layout()
             s = max(qs - pos, 0)
-            e = min(qe - pos, block.length() - 1)
-            if e <= s or not layout.lineCount():
+            e = min(qe - pos, self.blocks[i].length() - 1)
+            if e <= s:
                 continue
+            starts, lines = self._lines(i)
             top = self.tops[i]
-            line = layout.lineForTextPosition(s)
-            n = line.lineNumber() if line.isValid() else 0
-            while n < layout.lineCount():
-                line = layout.lineAt(n)
-                ls = line.textStart()
+            for n in range(max(bisect_right(starts, s) - 1, 0), len(lines)):
+                ls = starts[n]
                 if ls >= e:
                     break
-                x1 = line.cursorToX(max(s, ls))[0]
+                line = lines[n]
+                x1 = line.cursorToX(s if s > ls else ls)[0]
                 x2 = line.cursorToX(min(e, ls + line.textLength()))[0]
                 if x2 < x1:
                     x1, x2 = x2, x1
-                out.append(QRectF(self.x + x1, top + line.y(), max(x2 - x1, 2.0), line.height()))
-                n += 1
+                out.append((self.x + x1, top + line.y(), max(x2 - x1, 2.0), line.height()))
         return out
 
     def line_rect(self, qt: int) -> QRectF | None:
