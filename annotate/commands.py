@@ -84,6 +84,11 @@ class UndoStack:
     def take_redo(self) -> Command | None:
         return self._undone[-1] if self._undone else None
 
+    def drop_last(self) -> None:
+        """Forget the newest command (it was pushed but its transaction did not commit)."""
+        if self._done:
+            self._done.pop()
+
     def did_undo(self) -> None:
         self._undone.append(self._done.pop())
 

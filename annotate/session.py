@@ -7,10 +7,11 @@ undone but is recorded in the history.
 """
 from __future__ import annotations
 
+import functools
 import getpass
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, ParamSpec
 
 from annotate import edits
 from annotate.commands import Command, UndoStack
@@ -25,6 +26,31 @@ from annotate.importing import ImportResult, RecordImporter
 from storage.store import Store
 
 UNCHANGED: Any = object()
+P = ParamSpec("P")
+
+
+def _action(verb: Callable[P, Change]) -> Callable[P, Change]:
+    """Run an editing verb (its reads, checks and write) in one write transaction.
+
+    The transaction takes the write lock first (`BEGIN IMMEDIATE`), so another process
+    or connection writing the same store (a second window, a background import) waits
+    instead of taking the new row ids this verb picks, or changing the rows it checked,
+    between the check and the write. A command that never committed leaves the undo
+    stack as it was."""
+
+    @functools.wraps(verb)
+    def run(*args: P.args, **kwargs: P.kwargs) -> Change:
+        self: Session = args[0]  # type: ignore[assignment]
+        top = self.undo_stack.take_undo()
+        try:
+            with self.store.write():
+                return verb(*args, **kwargs)
+        except BaseException:
+            if self.undo_stack.take_undo() is not top:  # applied, then the commit failed
+                self.undo_stack.drop_last()
+            raise
+
+    return run
 
 
 class Session:
@@ -163,6 +189,7 @@ class Session:
 
     # --- entity verbs --------------------------------------------------------------------------
 
+    @_action
     def add_entity(self, doc_id: int, start: int, end: int, label: str, *, snap: bool = False,
                    status: str = "accepted") -> Change:
         doc = self.document(doc_id)
@@ -172,6 +199,7 @@ class Session:
         return self._run(edits.add_entity(self.store, doc, start, end, label, status,
                                           self.annotator))
 
+    @_action
     def relabel_entity(self, entity_id: int, label: str) -> Change:
         self._check_label(label)
         entity = self.entity(entity_id)
@@ -181,6 +209,7 @@ class Session:
             self.store, entity, f"Relabel “{entity.text}” as {label}", self.annotator,
             label=label))
 
+    @_action
     def resize_entity(self, entity_id: int, start: int, end: int, *, snap: bool = False) -> Change:
         entity = self.entity(entity_id)
         doc = self.document(entity.doc_id)
@@ -191,16 +220,19 @@ class Session:
             self.store, entity, f"Resize “{entity.text}”", self.annotator,
             start=start, end=end, text=doc.text[start:end]))
 
+    @_action
     def accept_entity(self, entity_id: int) -> Change:
         entity = self.entity(entity_id)
         return self._run(edits.update_entity(
             self.store, entity, f"Accept “{entity.text}”", self.annotator, status="accepted"))
 
+    @_action
     def reject_entity(self, entity_id: int) -> Change:
         entity = self.entity(entity_id)
         return self._run(edits.update_entity(
             self.store, entity, f"Reject “{entity.text}”", self.annotator, status="rejected"))
 
+    @_action
     def accept_all(self, doc_id: int, label: str | None = None) -> Change:
         targets = [e for e in self.entities(doc_id) if e.status == "suggested"
                    and (label is None or e.label == label)]
@@ -210,6 +242,7 @@ class Session:
         return self._run(edits.set_status_many(self.store, targets, "accepted",
                                                f"Accept {what}", self.annotator))
 
+    @_action
     def delete_entity(self, entity_id: int) -> Change:
         entity = self.entity(entity_id)
         return self._run(edits.delete_entity(self.store, entity, self.relations(entity.doc_id),
@@ -221,6 +254,7 @@ class Session:
         head, tail = self.entity(head_id), self.entity(tail_id)
         return [r.name for r in self.schema.allowed_relations(head.label, tail.label)]
 
+    @_action
     def add_relation(self, head_id: int, tail_id: int, label: str, *,
                      confidence: str | None = None, note: str = "") -> Change:
         head, tail = self.entity(head_id), self.entity(tail_id)
@@ -239,6 +273,7 @@ class Session:
             self.store, doc, head, tail, rel_label, self.relations(doc.id),
             confidence=confidence, note=note, annotator=self.annotator))
 
+    @_action
     def edit_relation(self, relation_id: int, *, label: str = UNCHANGED,
                       confidence: str | None = UNCHANGED, note: str = UNCHANGED) -> Change:
         rel = self.relation(relation_id)
@@ -264,6 +299,7 @@ class Session:
         return self._run(edits.update_relation(self.store, rel, f"Edit {rel.label} ({what})",
                                                self.annotator, **fields))
 
+    @_action
     def swap_relation(self, relation_id: int) -> Change:
         rel = self.relation(relation_id)
         if not rel.directed:
@@ -280,6 +316,7 @@ class Session:
             self.store, rel, f"Swap {rel.label} direction", self.annotator,
             head_id=rel.tail_id, tail_id=rel.head_id))
 
+    @_action
     def delete_relation(self, relation_id: int) -> Change:
         rel = self.relation(relation_id)
         return self._run(edits.delete_rows(self.store, "relations", [rel.id],
@@ -287,6 +324,7 @@ class Session:
 
     # --- documents -------------------------------------------------------------------------------
 
+    @_action
     def set_document_status(self, doc_id: int, status: str) -> Change:
         if status not in DOCUMENT_STATUSES:
             raise ValidationError(f"unknown document status {status!r}")
@@ -296,6 +334,7 @@ class Session:
         return self._run(edits.update_document(self.store, doc, status=status,
                                                description=f"Mark document {status.replace('_', ' ')}"))
 
+    @_action
     def delete_document(self, doc_id: int) -> Change:
         doc = self.document(doc_id)
         return self._run(edits.delete_document(self.store, doc, self.entities(doc_id),
