@@ -1,0 +1,368 @@
+"""Relation annotation in the window: the relation table, the inspector, the builder.
+
+`install_relation_ui(window)` adds the Relations and Inspector docks, the
+Relation menu and Help → Open Worked Example, and wires them to the window:
+
+- every edit goes through `window.perform` (stored, undoable, announced); the
+  window's presenter redraws the arcs from the `Change`, and this controller
+  brings the relation table and the inspector up to date from the same `Change`;
+- selection follows both ways: an arc clicked selects its row and fills the
+  inspector; a row selected selects its arc and scrolls the text to it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QWidget
+
+from annotate.model import Change, Entity, Relation, ValidationError
+from ui.inspector import InspectorPanel
+from ui.relation_builder import RelationBuilder
+from ui.relation_table import RelationRow, RelationTablePanel, relation_row
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+LOCAL = Qt.ShortcutContext.WidgetWithChildrenShortcut
+Dock = Qt.DockWidgetArea
+
+
+class RelationActions(QObject):
+    """The Relation menu's actions. Single keys act only in the text and the tables."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.new_relation = self._make("&New Relation from Marked Entities…", ["Ctrl+E"],
+                                       "Pick the label for the marked head and tail")
+        self.mark_head = self._make("Mark as &Head", ["["], "Mark the selected entity as the "
+                                    "head of a new relation ([)", local=True)
+        self.mark_tail = self._make("Mark as &Tail", ["]"], "Mark the selected entity as the "
+                                    "tail and pick the label (])", local=True)
+        self.cancel = self._make("&Cancel New Relation", ["Esc"], "Forget the marked head and "
+                                 "tail (Esc)", local=True)
+        self.delete = self._make("&Delete Relation", ["Ctrl+Del"], "Delete the selected relation")
+        # Del in the relation table, and in the text while an arc (not an entity) is selected
+        self.delete_key = self._make("Delete Relation", ["Del", "Backspace"], local=True)
+        self.swap = self._make("&Swap Direction", ["Ctrl+Shift+E"],
+                               "Swap head and tail of the selected relation")
+        self.open_example = self._make("Open the &Worked Example", tip=(
+            "Open the sample article fully annotated, in a window of its own; your corpus is "
+            "not touched"))
+
+    def _make(self, text: str, keys: Iterable[str] = (), tip: str = "", *,
+              local: bool = False) -> QAction:
+        action = QAction(text, self.window)
+        keys = [QKeySequence(k) for k in keys]
+        if keys:
+            action.setShortcuts(keys)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if local:
+            action.setShortcutContext(LOCAL)
+        else:
+            self.window.addAction(action)
+        return action
+
+    def bind(self, view: QWidget, entity_table: QWidget, relation_table: QWidget) -> None:
+        for widget in (view, entity_table):
+            widget.addActions([self.mark_head, self.mark_tail, self.cancel])
+        view.addAction(self.delete_key)
+        relation_table.addAction(self.delete_key)
+
+    def build_menu(self, window: MainWindow) -> QMenu:
+        menu = QMenu("&Relation", window)
+        menu.setObjectName("relationMenu")
+        menu.addActions([self.mark_head, self.mark_tail, self.new_relation, self.cancel])
+        menu.addSeparator()
+        menu.addActions([self.swap, self.delete])
+        menu.addSeparator()
+        arcs = menu.addMenu("&Arc Display")
+        arcs.addActions(list(window.actions.arc_mode_actions.values()))
+        bar, menus = window.menuBar(), window.menus
+        before = menus.get("document") or menus.get("view")
+        if before is not None:
+            bar.insertMenu(before.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
+        help_menu = menus.get("help")
+        if help_menu is not None:
+            first = help_menu.actions()[0] if help_menu.actions() else None
+            help_menu.insertAction(first, self.open_example)
+            help_menu.insertSeparator(first)
+        menus["relation"] = menu
+        return menu
+
+
+class RelationUi(QObject):
+    """Keeps the relation table, the inspector and the builder in step with the window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.view = window.view
+        self.presenter = window.presenter
+        self.current: int | None = None  # the relation shown in the inspector
+        self.example_window: MainWindow | None = None
+        self.table = RelationTablePanel(window)
+        self.inspector = InspectorPanel(window)
+        self.builder = RelationBuilder(window)
+        self.actions = RelationActions(window)
+        self.actions.bind(self.view, window.table, self.table.table)
+        self.menu = self.actions.build_menu(window)
+        self.table_dock = window.add_dock("relationDock", "Relations", self.table,
+                                          Dock.BottomDockWidgetArea)
+        self.inspector_dock = window.add_dock("inspectorDock", "Inspector", self.inspector,
+                                              Dock.RightDockWidgetArea)
+        for dock in (self.table_dock, self.inspector_dock):
+            window.restoreDockWidget(dock)  # the saved layout was restored before they existed
+        self._add_dock_toggles()
+        self._connect()
+        self.reload()
+
+    def _add_dock_toggles(self) -> None:
+        view_menu = self.window.menus.get("view")
+        if view_menu is None:
+            return
+        toggles = [d.toggleViewAction() for d in (self.table_dock, self.inspector_dock)]
+        anchor = next((a for a in view_menu.actions()
+                       if a is self.window.actions.reset_layout), None)
+        view_menu.insertActions(anchor, toggles)
+
+    def _connect(self) -> None:
+        w, view, a, b = self.window, self.view, self.actions, self.builder
+        w.change_applied.connect(self._on_window_change_applied)
+        w.document_opened.connect(self._on_window_document_opened)
+        w.runner.job_finished.connect(lambda _job, _outcome: self.reload(keep_current=True))
+        view.span_clicked.connect(b.on_span_clicked)
+        view.span_selection_changed.connect(b.on_span_selection_changed)
+        view.span_selection_changed.connect(self._on_view_span_selection_changed)
+        view.relation_dragged.connect(b.on_relation_dragged)
+        view.arc_selection_changed.connect(self._on_view_arc_selection_changed)
+        b.relation_created.connect(self._on_builder_relation_created)
+        b.marks_changed.connect(lambda *_: self._update_actions())
+        self.table.relation_selected.connect(self._on_table_relation_selected)
+        ins = self.inspector.relation
+        ins.label_chosen.connect(
+            lambda rid, label: self._edit(lambda: self.session.edit_relation(rid, label=label)))
+        ins.confidence_chosen.connect(lambda rid, value: self._edit(
+            lambda: self.session.edit_relation(rid, confidence=value)))
+        ins.note_edited.connect(
+            lambda rid, note: self._edit(lambda: self.session.edit_relation(rid, note=note)))
+        ins.swap_requested.connect(lambda rid: self._edit(lambda: self.session.swap_relation(rid)))
+        ins.delete_requested.connect(self.delete)
+        a.new_relation.triggered.connect(b.new_relation)
+        a.mark_head.triggered.connect(b.mark_head)
+        a.mark_tail.triggered.connect(b.mark_tail)
+        a.cancel.triggered.connect(self._on_cancel_triggered)
+        a.delete.triggered.connect(lambda: self.delete(self.current))
+        a.delete_key.triggered.connect(self._on_delete_key_triggered)
+        a.swap.triggered.connect(self.swap)
+        a.open_example.triggered.connect(self.open_example)
+
+    # --- verbs --------------------------------------------------------------------------------
+
+    def _edit(self, verb) -> Change | None:  # type: ignore[no-untyped-def]
+        change = self.window.perform(verb)
+        if change is None:
+            self._show_current()  # a refused edit: show the stored values again
+        return change
+
+    def delete(self, relation_id: int | None) -> None:
+        if relation_id is None:
+            self.window.say("Select a relation first: click its arc or its row", error=True)
+            return
+        self.window.perform(lambda: self.session.delete_relation(relation_id))
+
+    def swap(self) -> None:
+        if self.current is None:
+            self.window.say("Select a relation first: click its arc or its row", error=True)
+            return
+        rid = self.current
+        self._edit(lambda: self.session.swap_relation(rid))
+
+    def open_example(self) -> MainWindow | None:
+        from ui.example import open_example
+
+        if self.example_window is not None:
+            self.example_window.close()
+        self.example_window = open_example(self.window)
+        if self.example_window is not None:
+            self.example_window.destroyed.connect(self._on_example_window_destroyed)
+        return self.example_window
+
+    def _on_example_window_destroyed(self) -> None:
+        self.example_window = None
+
+    # --- keeping up with the window -----------------------------------------------------------
+
+    def reload(self, keep_current: bool = False) -> None:
+        """Fill the table from the open document (after opening it or background work)."""
+        doc = self.presenter.document
+        rows = [] if doc is None else self._rows(
+            r for r in self.session.relations(doc.id) if r.status != "rejected")
+        self.table.source.set_rows(rows)
+        if not keep_current or self.current not in {r.id for r in rows}:
+            self.current = None
+        self.table.select_relation(self.current)
+        self._show_current()
+        self._show_entity()
+        self._update_actions()
+
+    def _rows(self, relations: Iterable[Relation]) -> list[RelationRow]:
+        doc, schema = self.presenter.document, self.session.schema
+        text = doc.text if doc is not None else ""
+        rows = []
+        for rel in relations:
+            label = schema.relation(rel.label)
+            rows.append(relation_row(rel, self._entity(rel.head_id), self._entity(rel.tail_id),
+                                     text, label.colour if label is not None else "#555555"))
+        return rows
+
+    def _entity(self, entity_id: int) -> Entity | None:
+        return self.presenter.entity(entity_id)
+
+    def _on_window_document_opened(self, _doc_id: object) -> None:
+        self.builder.cancel()
+        self.reload()
+
+    def _on_window_change_applied(self, change: Change) -> None:
+        doc = self.presenter.document
+        if doc is None or doc.id not in change.documents:
+            self._update_actions()
+            return
+        touched = set(change.relations)
+        if change.entities:  # a relabelled or resized entity changes its relations' rows
+            entities = set(change.entities)
+            touched |= {r.id for r in self.table.source.rows()
+                        if r.head_id in entities or r.tail_id in entities}
+            if self.builder.head in entities or self.builder.tail in entities:
+                self.builder.cancel()
+        self._refresh_rows(touched)
+        if self.current is not None and self.table.source.row(self.current) is None:
+            self.current = None
+        self._show_current()
+        self._show_entity()
+        self._update_actions()
+
+    def _refresh_rows(self, ids: Iterable[int]) -> None:
+        doc_id = self.presenter.doc_id
+        keep: list[Relation] = []
+        gone: list[int] = []
+        for relation_id in ids:
+            try:
+                rel = self.session.relation(relation_id)
+            except ValidationError:
+                gone.append(relation_id)
+                continue
+            if rel.doc_id == doc_id and rel.status != "rejected":
+                keep.append(rel)
+            else:
+                gone.append(relation_id)
+        self.table.source.remove(gone)
+        self.table.source.upsert(self._rows(keep))
+        self.table.select_relation(self.current if self.view.selected_arc() is None
+                                   else self.view.selected_arc())
+
+    # --- selection, both ways -----------------------------------------------------------------
+
+    def set_current(self, relation_id: int | None) -> None:
+        """Show a relation in the inspector and select its row (without echoing it)."""
+        self.current = relation_id
+        self.table.select_relation(relation_id)
+        self._show_current()
+        self._update_actions()
+
+    def _on_view_arc_selection_changed(self, arc_id: int | None) -> None:
+        if arc_id is not None:
+            self.set_current(arc_id)
+        elif not self._current_touches(self.view.selected_span()):
+            self.set_current(None)
+
+    def _on_table_relation_selected(self, relation_id: int | None) -> None:
+        if relation_id is None:
+            return
+        self.set_current(relation_id)
+        self.view.select_arc(relation_id)
+        row = self.table.source.row(relation_id)
+        if row is not None:
+            self.view.scroll_to_offset(row.position)
+
+    def _on_view_span_selection_changed(self, span_id: int | None) -> None:
+        if self.current is not None and span_id is not None and not self._current_touches(span_id):
+            self.set_current(None)
+        self._show_entity()
+        self._update_actions()
+
+    def _on_builder_relation_created(self, relation_id: int) -> None:
+        self.set_current(relation_id)
+
+    def _current_touches(self, span_id: int | None) -> bool:
+        row = self.table.source.row(self.current) if self.current is not None else None
+        return row is not None and span_id in (row.head_id, row.tail_id)
+
+    def _on_cancel_triggered(self) -> None:
+        if self.builder.active:
+            self.builder.cancel()
+            self.window.say("Relation cancelled")
+
+    def _on_delete_key_triggered(self) -> None:
+        if self.table.table.hasFocus():
+            self.delete(self.table.selected_relation())
+        else:
+            self.delete(self.view.selected_arc())
+
+    # --- showing ------------------------------------------------------------------------------
+
+    def _show_current(self) -> None:
+        panel = self.inspector.relation
+        rel = None
+        if self.current is not None:
+            try:
+                rel = self.session.relation(self.current)
+            except ValidationError:
+                self.current = None
+        if rel is None:
+            panel.show_relation(None)
+            return
+        head, tail = self._entity(rel.head_id), self._entity(rel.tail_id)
+        allowed = (self.session.schema.allowed_relations(head.label, tail.label)
+                   if head is not None and tail is not None else ())
+        row = self.table.source.row(rel.id)
+        panel.show_relation(rel, head, tail, allowed, row.evidence if row is not None else "")
+
+    def _show_entity(self) -> None:
+        entity = self._entity(self.view.selected_span()) if self.view.selected_span() else None
+        panel = self.inspector.entity
+        if entity is None:
+            panel.show_entity(None)
+            return
+        try:
+            group = self.session.same_as_group(entity.id)
+        except ValidationError:
+            group = [entity]
+        count = sum(entity.id in (r.head_id, r.tail_id) for r in self.table.source.rows())
+        panel.show_entity(entity, group, count)
+
+    def _update_actions(self) -> None:
+        a = self.actions
+        has_doc = self.presenter.document is not None
+        row = self.table.source.row(self.current) if self.current is not None else None
+        a.delete.setEnabled(row is not None)
+        a.swap.setEnabled(row is not None and row.directed)
+        a.new_relation.setEnabled(has_doc)
+        a.mark_head.setEnabled(has_doc)
+        a.mark_tail.setEnabled(has_doc)
+        a.cancel.setEnabled(self.builder.active)
+        # Del belongs to the entity review while an entity is selected
+        a.delete_key.setEnabled(self.view.selected_span() is None)
+
+
+def install_relation_ui(window: MainWindow) -> RelationUi:
+    """Add relation annotation to `window`; returns the controller (kept by the window)."""
+    return RelationUi(window)
