@@ -48,9 +48,12 @@ def tokenize(text: str) -> list[Token]:
 
 def sentencize(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence (start, end) offsets from spaCy's rule-based sentencizer."""
-    nlp = _sentencizer()
-    doc = nlp(text)
-    return tuple((s.start_char, s.end_char) for s in doc.sents)
+    return tuple((s.start_char, s.end_char) for s in sentence_doc(text).sents)
+
+
+def sentence_doc(text: str):  # -> spacy.tokens.Doc
+    """The blank pipeline's `Doc` with sentence starts from the rule-based sentencizer."""
+    return _sentencizer()(text)
 
 
 @lru_cache(maxsize=1)

@@ -114,7 +114,8 @@ def read_records(path: Path, schema: Schema, encoding: str | None,
     except OSError as exc:
         return error_batch(path, f"{name}: cannot read ({exc.strerror})")
     if not records and not skipped:
-        return error_batch(path, f"{name}: empty file")
+        what = "holds a label schema but no documents" if declared else "empty file"
+        return error_batch(path, f"{name}: {what}")
     notes = tuple(f"{count} {why}(s) not imported" for why, count in sorted(skipped.items()))
     return ImportBatch(source=path, records=tuple(records), schema=declared, notes=notes)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from annotate.model import AnnotatedDocument
 from annotate.schema import Schema
-from annotate.tokens import blank_english, sentencize
+from annotate.tokens import blank_english, sentence_doc
 
 from ._common import (
     Cancel,
@@ -46,13 +46,13 @@ def _tags(doc: object, ad: AnnotatedDocument) -> tuple[list[str], int]:
 
 def document_lines(ad: AnnotatedDocument, report: ExportReport) -> Iterator[str]:
     """The lines (without newlines) of one document, DOCSTART included."""
-    text = ad.document.text
-    doc = blank_english().make_doc(text)
+    text, stored = ad.document.text, ad.document.sentences
+    doc = blank_english().make_doc(text) if stored else sentence_doc(text)
+    starts = sorted({s for s, _ in stored} if stored else {s.start_char for s in doc.sents})
     tags, count = _tags(doc, ad)
     report.entities += count
     report.note(sum(1 for e in ad.entities if e.status == "accepted") - count,
                 "accepted entities left out (overlaps)")
-    starts = sorted({s for s, _ in (ad.document.sentences or sentencize(text))})
     yield DOCSTART
     yield ""
     boundary, in_sentence, previous = 0, False, "O"

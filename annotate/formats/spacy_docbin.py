@@ -17,6 +17,7 @@ Load with `DocBin().from_disk(path).get_docs(nlp.vocab)`.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -74,10 +75,12 @@ def _rel(ad: AnnotatedDocument, ents: list[tuple[Entity, Any]], schema: Schema
     labels = schema.relation_names
     start_of = {entity.id: span.start for entity, span in ents}
     rels: dict[tuple[int, int], dict[str, float]] = {}
-    starts = [span.start for _, span in ents]
-    for a in starts:
-        for b in starts:
-            if a != b and abs(a - b) <= MAX_DISTANCE:
+    starts = [span.start for _, span in ents]  # sorted: the ents are in text order
+    for i, a in enumerate(starts):
+        low = bisect_left(starts, a - MAX_DISTANCE, 0, i)
+        high = bisect_right(starts, a + MAX_DISTANCE, i)
+        for b in starts[low:high]:
+            if b != a:
                 rels[(a, b)] = dict.fromkeys(labels, 0.0)
     written = 0
     for rel in ad.relations:
