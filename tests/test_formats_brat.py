@@ -201,3 +201,14 @@ def test_labels_brat_cannot_store_are_renamed_and_reported(tmp_path):
     assert (tmp_path / "b" / "document-1.ann").read_text() == "T1\tSHIP_CLASS 0 11\tKirov class\n"
     assert report.notes == ["label 'SHIP CLASS' written as 'SHIP_CLASS' "
                             "(brat labels allow only A-Z, a-z, 0-9, _ and -)"]
+
+
+def test_subfolder_documents_use_the_nearest_annotation_conf_above(tmp_path):
+    """As in brat, a collection's sub-folders share the annotation.conf of a parent folder."""
+    (tmp_path / "annotation.conf").write_text("[entities]\nShip\n[relations]\n[events]\n")
+    sub = tmp_path / "2024" / "may"
+    sub.mkdir(parents=True)
+    (sub / "a.txt").write_text("Moskva sank.", encoding="utf-8")
+    (sub / "a.ann").write_text("T1\tShip 0 6\tMoskva\n", encoding="utf-8")
+    (batch,) = read_path(tmp_path, schema=SCHEMA)
+    assert batch.error is None and batch.schema.entity_names == ("Ship",)

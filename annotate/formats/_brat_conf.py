@@ -125,19 +125,19 @@ def parse_visual_conf(text: str, config: BratConfig) -> BratConfig:
     return config
 
 
-def find_config(folder: Path, top: Path) -> BratConfig:
-    """The annotation.conf and visual.conf nearest to `folder`, looking up as far as `top`."""
+def find_config(folder: Path) -> BratConfig:
+    """The annotation.conf and visual.conf nearest to `folder`, looking up the tree as brat does."""
     config = BratConfig()
     found_annotation = found_visual = False
-    for directory in [folder, *folder.parents]:
+    for directory in [folder, *folder.resolve().parents]:
         if not found_annotation and (directory / "annotation.conf").is_file():
             parse_annotation_conf(_read(directory / "annotation.conf"), config)
             found_annotation = True
         if not found_visual and (directory / "visual.conf").is_file():
             parse_visual_conf(_read(directory / "visual.conf"), config)
             found_visual = True
-        if directory == top or top not in directory.parents:
-            break
+        if found_annotation:
+            break  # visual.conf beside or below the annotation.conf that applies
     return config
 
 

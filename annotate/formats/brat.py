@@ -59,7 +59,7 @@ _NOTES = {
 def read_brat(path: Path, schema: Schema, encoding: str | None = None) -> Iterator[ImportBatch]:
     """One batch per document of the brat folder `path` (not its sub-folders)."""
     folder = path if path.is_dir() else path.parent
-    config = find_config(folder, folder)
+    config = find_config(folder)
     declared = config.schema()
     names = sorted({p.stem for p in folder.glob("*.ann")} | {p.stem for p in folder.glob("*.txt")})
     for name in names:
@@ -69,7 +69,7 @@ def read_brat(path: Path, schema: Schema, encoding: str | None = None) -> Iterat
 
 def read_brat_document(path: Path, schema: Schema, encoding: str | None = None) -> ImportBatch:
     """The one brat document `path` (its .txt or .ann) with the nearest configuration."""
-    config = find_config(path.parent, path.parent)
+    config = find_config(path.parent)
     return _read_document(path.with_suffix(".txt"), path.with_suffix(".ann"), schema,
                           config.schema(), config.events, encoding)
 
