@@ -7,24 +7,27 @@ Rows cross this boundary as plain dicts; `storage/` knows tables, not the domain
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from storage.migrations import MIGRATION_SET, migration_names, migrations
 
+T = TypeVar("T")
 APP_NAME = "arcmark"
 BUSY_TIMEOUT_S = 10.0
 TABLES = ("documents", "entities", "relations")
+SINGULAR = {"documents": "document", "entities": "entity", "relations": "relation"}
 JSON_COLUMNS = {"documents": ("meta", "sentences")}
 
 
@@ -38,6 +41,27 @@ class StoreBusyError(StoreError):
 
 class StoreReadOnlyError(StoreError):
     """The store was opened read-only (file permissions) and cannot be written."""
+
+
+class StoreDamagedError(StoreError):
+    """The store file is damaged (e.g. truncated or overwritten); reading it failed."""
+
+
+def _translated(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn a failure of the store file met by `method` (damaged pages, a full disk, the
+    lock) into a one-line StoreError; errors of the data's rules pass unchanged."""
+
+    @functools.wraps(method)
+    def run(self: Store, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            translated = self._translate(exc)
+            if translated is None:
+                raise
+            raise translated from None
+
+    return run
 
 
 def now() -> str:
@@ -130,16 +154,37 @@ class Store:
         return f"file:{quote(str(self.path.resolve()))}?mode={mode}"
 
     def _explain(self, exc: sqlite3.DatabaseError) -> str:
+        """The one-line message for an error met while opening the store."""
         message = str(exc)
         if "not a database" in message or "malformed" in message:
             return f"{self.path}: not an Arcmark store (the file is not a SQLite database or is damaged)"
-        if "locked" in message or "busy" in message:
-            return f"{self.path}: the store is locked by another program; try again when it is closed"
-        if "readonly" in message or "read-only" in message:
-            return f"{self.path}: the store is read-only"
+        translated = self._translate(exc)
+        if translated is not None:
+            return str(translated)
         if "unable to open" in message:
             return f"{self.path}: cannot open the store file"
         return f"{self.path}: {message}"
+
+    def _translate(self, exc: sqlite3.DatabaseError) -> StoreError | None:
+        """The StoreError for a failure of the file or the lock (not of the data's rules)."""
+        message = str(exc).lower()
+        if "locked" in message or "busy" in message:
+            return StoreBusyError(f"{self.path}: the store is busy (another Arcmark is writing "
+                                  "to it); try again when it has finished")
+        if "readonly" in message or "read-only" in message:
+            return StoreReadOnlyError(f"{self.path}: the store is read-only; nothing was changed")
+        if "malformed" in message or "not a database" in message or "could not decode" in message:
+            what = "text that is not UTF-8" if "could not decode" in message else str(exc)
+            return StoreDamagedError(
+                f"{self.path}: the store file is damaged ({what}); nothing was changed. Restore "
+                f"a backup copy, or salvage it with: sqlite3 {self.path.name} .recover")
+        if "disk is full" in message:
+            return StoreError(f"{self.path}: the disk is full; nothing was changed. Free some "
+                              "space and try again")
+        if "disk i/o error" in message:
+            return StoreError(f"{self.path}: the disk failed to read or write the store ({exc});"
+                              " nothing was changed")
+        return None
 
     def _check_and_migrate(self, backup: bool) -> None:
         try:
@@ -182,6 +227,7 @@ class Store:
         return target
 
     @property
+    @_translated
     def schema_version(self) -> list[str]:
         return [m.name for m in migrations.applied(self.db)]
 
@@ -211,8 +257,11 @@ class Store:
         self._with_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
         try:
             yield self.db
-        except BaseException:
+        except BaseException as exc:
             conn.rollback()
+            translated = self._translate(exc) if isinstance(exc, sqlite3.DatabaseError) else None
+            if translated is not None:
+                raise translated from None
             raise
         try:
             conn.execute("COMMIT")
@@ -248,7 +297,7 @@ class Store:
             for change in changes:
                 if check and self._current(change.table, change.id) != change.before:
                     raise StoreConflictError(
-                        f"the {change.table[:-1]} {change.id} was changed since; cannot {action}"
+                        f"the {SINGULAR[change.table]} {change.id} was changed since; cannot {action}"
                     )
                 self._put(db, change)
             for doc_id, start, end, label in dismiss:
@@ -281,7 +330,7 @@ class Store:
             values = [row[c] for c in cols if c != "id"] + [change.id]
             cursor = db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", values)
             if cursor.rowcount != 1:
-                raise StoreConflictError(f"the {table[:-1]} {change.id} no longer exists")
+                raise StoreConflictError(f"the {SINGULAR[table]} {change.id} no longer exists")
 
     def _current(self, table: str, row_id: int) -> dict[str, Any] | None:
         row = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id]).fetchone()
@@ -290,6 +339,7 @@ class Store:
         cols = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
         return _decode(table, dict(zip(cols, row, strict=True)))
 
+    @_translated
     def next_id(self, table: str) -> int:
         """An id that no row of `table` has ever used here (so undo/redo can reuse ids)."""
         if table not in TABLES:
@@ -302,11 +352,13 @@ class Store:
 
     # --- reads -----------------------------------------------------------------------------
 
+    @_translated
     def row(self, table: str, row_id: int) -> dict[str, Any] | None:
         if table not in TABLES:
             raise ValueError(table)
         return self._current(table, row_id)
 
+    @_translated
     def rows(self, table: str, where: str = "", params: Sequence[Any] = (),
              order_by: str = "id") -> list[dict[str, Any]]:
         if table not in TABLES:
@@ -314,18 +366,22 @@ class Store:
         return [_decode(table, r) for r in
                 self.db[table].rows_where(where or None, list(params), order_by=order_by)]
 
+    @_translated
     def document_text(self, doc_id: int) -> str | None:
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
         return None if row is None else row[0]
 
+    @_translated
     def entity_spans(self, doc_id: int) -> set[tuple[int, int]]:
         return {(s, e) for s, e in self.db.execute(
             'SELECT start, "end" FROM entities WHERE doc_id = ?', [doc_id]).fetchall()}
 
+    @_translated
     def document_by_hash(self, content_hash: str) -> dict[str, Any] | None:
         rows = self.rows("documents", "content_hash = ?", [content_hash])
         return rows[0] if rows else None
 
+    @_translated
     def document_summaries(self) -> list[dict[str, Any]]:
         sql = """
             SELECT d.id, d.title, d.status, d.source, d.updated_at, length(d.text) AS length,
@@ -338,6 +394,7 @@ class Store:
             FROM documents d ORDER BY d.id"""
         return list(self.db.query(sql))
 
+    @_translated
     def document_ids(self, status: str | None = None) -> list[int]:
         if status:
             rows = self.db.execute("SELECT id FROM documents WHERE status = ? ORDER BY id", [status])
@@ -345,6 +402,7 @@ class Store:
             rows = self.db.execute("SELECT id FROM documents ORDER BY id")
         return [r[0] for r in rows.fetchall()]
 
+    @_translated
     def counts(self) -> dict[str, Any]:
         def grouped(sql: str) -> dict[str, int]:
             return {k: v for k, v in self.db.execute(sql).fetchall()}
@@ -373,6 +431,7 @@ class Store:
             out.setdefault(label, {"suggested": 0, "accepted": 0, "rejected": 0})[status] = n
         return out
 
+    @_translated
     def history(self, doc_id: int | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         where = "doc_id = ?" if doc_id is not None else None
         params = [doc_id] if doc_id is not None else []
@@ -381,6 +440,7 @@ class Store:
 
     # --- schema ------------------------------------------------------------------------------
 
+    @_translated
     def label_schema(self) -> dict[str, list[dict[str, Any]]]:
         entity = list(self.db.query("SELECT name, colour, key, description FROM entity_labels"
                                     " ORDER BY position"))
@@ -409,6 +469,7 @@ class Store:
                   r.get("description", ""))
                  for i, r in enumerate(schema["relation"])])
 
+    @_translated
     def labels_in_use(self) -> tuple[set[str], set[str]]:
         ents = {r[0] for r in self.db.execute("SELECT DISTINCT label FROM entities").fetchall()}
         rels = {r[0] for r in self.db.execute("SELECT DISTINCT label FROM relations").fetchall()}
@@ -416,6 +477,7 @@ class Store:
 
     # --- model runs ----------------------------------------------------------------------------
 
+    @_translated
     def documents_without_run(self, model: str, ids: Iterable[int] | None = None) -> list[int]:
         sql = ("SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM model_runs"
                " WHERE model = ?) ORDER BY id")
@@ -425,6 +487,7 @@ class Store:
             todo = [i for i in todo if i in wanted]
         return todo
 
+    @_translated
     def dismissed(self, doc_id: int) -> set[tuple[int, int, str]]:
         rows = self.db.execute('SELECT start, "end", label FROM dismissed_suggestions'
                                " WHERE doc_id = ?", [doc_id]).fetchall()
@@ -468,6 +531,7 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(at, annotator, action, t, rid, did, _dump(b), _dump(a)) for t, rid, did, b, a in entries])
 
+    @_translated
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
