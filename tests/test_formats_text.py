@@ -120,3 +120,11 @@ def test_folder_recurses_and_reports_each_file(tmp_path):
 
 def test_missing_path(tmp_path):
     assert _one(tmp_path / "nope.txt").error.endswith("nope.txt: no such file or folder")
+
+
+def test_utf16_without_bom_names_the_encoding_to_pass(tmp_path):
+    path = tmp_path / "u.txt"
+    path.write_bytes("Ankara and Moscow".encode("utf-16-le"))
+    assert _one(path).error == (
+        "u.txt: looks like utf-16-le without a BOM; pass --encoding utf-16-le")
+    assert _one(path, encoding="utf-16-le").records[0].text == "Ankara and Moscow"

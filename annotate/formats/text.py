@@ -9,7 +9,8 @@ decoded text would be stored and annotated with no sign of the damage. With
 `--encoding ENC` the file is decoded strictly with ENC.
 
 Files with NUL bytes (and no UTF-16/32 BOM) or that no encoding fits are "binary file,
-not text"; empty and whitespace-only files are "empty file".
+not text", except UTF-16 without a BOM, recognised by its NUL bytes on one parity and
+refused with the encoding to pass; empty and whitespace-only files are "empty file".
 
 Line endings are normalised on import: CRLF and lone CR become LF, so offsets, exports and
 the GUI (which collapses CRLF) all count the same characters. Tabs, no-break spaces,
@@ -50,6 +51,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         if data.startswith(bom):
             return _decode_as(data, name), name.replace("-sig", "")
     if b"\x00" in data:
+        guess = _utf16_without_bom(data[:_SNIFF])
+        if guess:
+            raise DecodeError(f"looks like {guess} without a BOM; pass --encoding {guess}")
         raise DecodeError("binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -72,6 +76,18 @@ def _decode_as(data: bytes, encoding: str) -> str:
         raise DecodeError(f"not valid {encoding} (byte 0x{data[exc.start]:02x} "
                           f"at offset {exc.start}); pass the right --encoding") from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NULs sit on one byte parity only, as in mostly-Latin UTF-16."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(sample) < 4:
+        return None
+    if odd.count(0) > 0.6 * len(odd) and not even.count(0):
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and not odd.count(0):
+        return "utf-16-be"
+    return None
 
 
 def _guess(data: bytes) -> str | None:
