@@ -51,7 +51,8 @@ CASES = {
     "lone cr and mixed": "a\rb\n\rVladimir Putin\r\r\nz",
     "tabs and nbsp": "\tVladimir\u00a0Putin\tsaid",
     "combining": "Cafe\u0301 Vladimir Putin Zoe\u0308",
-    "rtl": "\u0641\u0644\u0627\u062f\u064a\u0645\u064a\u0631 Vladimir Putin \u05e9\u05dc\u05d5\u05dd",
+    "rtl": "\u0641\u0644\u0627\u062f\u064a\u0645\u064a\u0631 Vladimir Putin "
+           "\u05e9\u05dc\u05d5\u05dd",
     "zero width": "\u200b\u200dVladimir Putin\ufeff\u200c!",
     "separators": "a\u2028Vladimir Putin\u2029b\fc\vd\x85e",
     "astral run": "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 Vladimir Putin 𝔘",
@@ -121,10 +122,11 @@ _texts = st.lists(st.one_of(_characters, st.sampled_from(
     max_size=40).map("".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_texts)
 def test_round_trip_against_qt(qtbot, text):
-    """For any text: cp -> qt -> cp is exact except a CRLF's "\\n", and Qt holds text[i] at to_qt(i)."""
+    """Any text: cp -> qt -> cp is exact (but for a CRLF's "\\n"); Qt holds text[i] at to_qt(i)."""
     edit, document = _qt_document(text)
     offsets = OffsetMap(text)
     assert offsets.qt_length == document.characterCount() - 1

@@ -167,7 +167,8 @@ class ArcLayer:
         pos, length = block.position(), block.length()
         to_qt = self.offsets.to_qt
         lines: dict[int, list[_Placed]] = defaultdict(list)
-        for arc_id in self.index.overlapping(self.offsets.to_cp(pos), self.offsets.to_cp(pos + length)):
+        to_cp = self.offsets.to_cp
+        for arc_id in self.index.overlapping(to_cp(pos), to_cp(pos + length)):
             arc = self.arcs[arc_id]
             if not self.shown(arc):
                 continue
@@ -184,8 +185,8 @@ class ArcLayer:
             head_first = (head.start, 0) <= (tail.start, 1)
             if len(ends) == 2 and ends["head"][0].lineNumber() == ends["tail"][0].lineNumber():
                 line = ends["head"][0]
-                piece = _Placed(arc_id, line.lineNumber(), 0, ends["head"][1], ends["tail"][1], True,
-                                True, line.x(), line.x() + line.width())
+                piece = _Placed(arc_id, line.lineNumber(), 0, ends["head"][1], ends["tail"][1],
+                                True, True, line.x(), line.x() + line.width())
             elif "head" in ends:  # the tail is on a later (or earlier) line
                 line, x = ends["head"]
                 edge = _edge(line, right=head_first)
@@ -222,7 +223,8 @@ class ArcLayer:
             mid = piece.label_centre(half)
             left = min(piece.x_head, piece.x_tail, mid - half)
             right = max(piece.x_head, piece.x_tail, mid + half)
-            piece.level = 1 + max((lv for lo, hi, lv in boxes if lo < right and hi > left), default=0)
+            below = [lv for lo, hi, lv in boxes if lo < right and hi > left]
+            piece.level = 1 + max(below, default=0)
             boxes.append((left, right, piece.level))
             top = max(top, piece.level)
         return top

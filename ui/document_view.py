@@ -22,7 +22,9 @@ from collections.abc import Iterable, Sequence
 from operator import attrgetter
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QTextCursor, QTextDocument, QTextOption
+from PySide6.QtGui import (
+    QColor, QFont, QPainter, QPalette, QPen, QTextCursor, QTextDocument, QTextOption,
+)
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
 from ui.arcs import ArcLayer
@@ -30,6 +32,7 @@ from ui.offsets import OffsetMap
 from ui.view_data import ARC_MODES, IntervalIndex, SpanStyle, ViewArc, ViewSpan
 from ui.view_layout import Frame, SpacedDocumentLayout
 from ui.view_mouse import MouseMixin
+from ui.view_navigation import NavigationMixin
 from ui.view_paint import Painted, nest, paint_fills, paint_overlays
 
 __all__ = ["DocumentView", "SpanStyle", "ViewArc", "ViewSpan"]
@@ -42,7 +45,7 @@ BACKGROUND = "#fdfdfb"
 INK = "#1f2328"
 
 
-class DocumentView(MouseMixin, QPlainTextEdit):
+class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
     """Shows a document's text with entity highlights and relation arcs."""
 
     span_clicked = Signal(int, int)  # span id, Qt.KeyboardModifiers as int
@@ -51,7 +54,8 @@ class DocumentView(MouseMixin, QPlainTextEdit):
     arc_selection_changed = Signal(object)  # arc id or None
     text_selection_changed = Signal(object)  # (start, end) code points or None
     relation_dragged = Signal(int, int)  # head span id, tail span id
-    context_menu_requested = Signal(object, object, QPoint)  # span id|None, (start, end)|None, global pos
+    # span id or None, (start, end) or None, global position
+    context_menu_requested = Signal(object, object, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -242,7 +246,8 @@ class DocumentView(MouseMixin, QPlainTextEdit):
 
     def _respace(self, ranges: Iterable[tuple[int, int]]) -> None:
         """Recompute the spacing of the laid-out blocks that hold these ranges."""
-        document, layout, to_qt = self.document(), self.document().documentLayout(), self._offsets.to_qt
+        document, to_qt = self.document(), self._offsets.to_qt
+        layout = document.documentLayout()
         for start, end in ranges:
             block = document.findBlock(to_qt(start))
             last = document.findBlock(to_qt(end)).blockNumber()
@@ -298,7 +303,8 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         for span_id in ids:
             rect = self._span_bounds(span_id) if span_id is not None else None
             if rect is not None:
-                self.viewport().update(rect.adjusted(-margin, -margin, margin, margin).toAlignedRect())
+                grown = rect.adjusted(-margin, -margin, margin, margin)
+                self.viewport().update(grown.toAlignedRect())
 
     # --- geometry -------------------------------------------------------------------------
 
@@ -348,7 +354,8 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         if not frame.blocks:
             return []
         to_cp, to_qt = self._offsets.to_cp, self._offsets.to_qt
-        spans = [self._spans[i] for i in self._index.overlapping(to_cp(frame.start), to_cp(frame.end))]
+        ids = self._index.overlapping(to_cp(frame.start), to_cp(frame.end))
+        spans = [self._spans[i] for i in ids]
         spans = [s for s in spans if s.end > s.start and self.is_span_visible(s)]
         region_f = QRectF(region).adjusted(-4, -4, 4, 4)
         whole = region.contains(self.viewport().rect())
@@ -422,53 +429,3 @@ class DocumentView(MouseMixin, QPlainTextEdit):
         if selection != self._last_selection:
             self._last_selection = selection
             self.text_selection_changed.emit(selection)
-
-    # --- scrolling and find ---------------------------------------------------------------
-
-    def scroll_to_span(self, span_id: int) -> None:
-        span = self._spans.get(span_id)
-        if span is not None:
-            self.scroll_to_offset(span.start)
-
-    def scroll_to_offset(self, cp: int) -> None:
-        """Bring the line holding code point `cp` into view (a third from the top)."""
-        qt = self._offsets.to_qt(cp)
-        frame = self._frame()
-        line = frame.line_rect(qt)
-        if line is not None and line.top() >= 0 and line.bottom() <= self.viewport().height():
-            return
-        block = self.document().findBlock(qt)
-        if not block.isValid():
-            return
-        self.blockBoundingRect(block)  # lays the block out
-        layout_line = block.layout().lineForTextPosition(qt - block.position())
-        line_number = block.firstLineNumber() + max(layout_line.lineNumber(), 0)
-        visible_lines = max(self.viewport().height() // max(self.fontMetrics().lineSpacing() * 2, 1), 1)
-        self.verticalScrollBar().setValue(max(0, line_number - visible_lines // 3))
-
-    def find(self, query: str, forward: bool = True, case_sensitive: bool = False) -> bool:
-        """Select the next (or previous) match of `query`, wrapping around."""
-        if not query:
-            return False
-        pattern = re.compile(re.escape(query), 0 if case_sensitive else re.IGNORECASE)
-        selection = self.text_selection()
-        caret = self._offsets.to_cp(self.textCursor().position())
-        if forward:
-            origin = selection[1] if selection else caret
-            match = pattern.search(self._text, origin) or pattern.search(self._text, 0)
-        else:
-            origin = selection[0] if selection else caret
-            match = _last_match(pattern, self._text, origin) or _last_match(
-                pattern, self._text, len(self._text))
-        if match is None:
-            return False
-        self.select_text(match.start(), match.end())
-        return True
-
-
-def _last_match(pattern: re.Pattern, text: str, before: int) -> re.Match | None:
-    """The last match of `pattern` ending at or before `before`."""
-    last = None
-    for match in pattern.finditer(text, 0, before):
-        last = match
-    return last
