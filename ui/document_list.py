@@ -23,7 +23,9 @@ from annotate.model import DOCUMENT_STATUSES, DocumentSummary
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Title", "Status", "Entities", "Relations")
+COLUMNS = ("Title", "Status", "Ent.", "Rel.")
+HEADER_TIPS = ("Document title", "New, in progress or done",
+               "Entities (suggested and accepted; orange: suggestions to review)", "Relations")
 REVIEW_COLOUR = "#a15c00"
 STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done"}
 SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
@@ -50,6 +52,8 @@ class DocumentListModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return HEADER_TIPS[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section >= 2:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget,
 )
@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.settings = QSettings(ORG, APP)
         self.runner = BackgroundRunner(self)
         self._after_job: dict[int, Callable[[object], None]] = {}
+        self._shown = False
         self.view = DocumentView(self)
         self.find_bar = FindBar(self)
         self.table = EntityTableView(self)
@@ -85,7 +86,7 @@ class MainWindow(QMainWindow):
         self.entity_dock = self.add_dock("entityDock", "Entities", self.table,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.palette_dock = self.add_dock("paletteDock", "Labels", self.palette,
-                                          Qt.DockWidgetArea.RightDockWidgetArea)
+                                          Qt.DockWidgetArea.LeftDockWidgetArea)
         self.toolbar = QToolBar("Toolbar", self)
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
@@ -113,11 +114,26 @@ class MainWindow(QMainWindow):
         width, height = min(1520, int(screen.width() * 0.95)), min(950, int(screen.height() * 0.95))
         self.resize(width, height)
         self.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
-        self.resizeDocks([self.document_dock, self.entity_dock], [330, 470],
+        self.resizeDocks([self.document_dock, self.entity_dock], [340, 480],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.entity_dock, self.palette_dock], [int(height * 0.62),
-                                                                 int(height * 0.30)],
-                         Qt.Orientation.Vertical)
+        bottom = self._docks_in(Qt.DockWidgetArea.BottomDockWidgetArea)
+        if bottom:
+            self.resizeDocks(bottom, [170] * len(bottom), Qt.Orientation.Vertical)
+        # the legend gets the height it needs, the document list the rest of the left side
+        left = self._docks_in(Qt.DockWidgetArea.LeftDockWidgetArea)
+        if self.palette_dock in left and len(left) > 1:
+            legend = self.palette.rows_height()
+            self.resizeDocks(left, [legend if d is self.palette_dock else
+                                    max(height - legend - 300, 120) for d in left],
+                             Qt.Orientation.Vertical)
+        right = self._docks_in(Qt.DockWidgetArea.RightDockWidgetArea)
+        if len(right) > 1:  # the entity table first: it is what the analyst reads
+            self.resizeDocks(right, [600 if d is self.entity_dock else 200 for d in right],
+                             Qt.Orientation.Vertical)
+
+    def _docks_in(self, area: Qt.DockWidgetArea) -> list[QDockWidget]:
+        return [d for d in self.findChildren(QDockWidget)
+                if not d.isFloating() and not d.isHidden() and self.dockWidgetArea(d) == area]
 
     # --- wiring (every connect of the window) -------------------------------------------------------
 
@@ -432,6 +448,13 @@ class MainWindow(QMainWindow):
         else:
             QTimer.singleShot(0, self._default_layout)
             self._default_layout()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._shown:
+            # the text was laid out before the window had its size: start at the top
+            self._shown = True
+            QTimer.singleShot(0, lambda: self.view.verticalScrollBar().setValue(0))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.settings.setValue("window/geometry", self.saveGeometry())

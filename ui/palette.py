@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from annotate.schema import EntityLabel
 
-COLUMNS = 2  # the legend fits a side panel without scrolling
+COLUMNS = 1  # labels per row; 2 suits a wide panel
 
 
 def text_colour(background: str) -> str:
@@ -40,15 +40,16 @@ class _Chip(QPushButton):
         self.setObjectName(f"labelChip_{label.name}")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("WORK_OF_AR") + 14)
         tip = f"{label.name}: {label.description}" if label.description else label.name
         key = key_text(label.key)
         self.setToolTip(f"{tip}\nClick (or press {key}) to label the selection" if key else tip)
         fg = text_colour(label.colour)
         self.setStyleSheet(
             f"QPushButton {{ background: {label.colour}; color: {fg}; border: 1px solid "
-            f"{QColor(label.colour).darker(125).name()}; border-radius: 4px; padding: 2px 8px;"
-            f" text-align: left; font-weight: 600; }}"
+            f"{QColor(label.colour).darker(125).name()}; border-radius: 4px; padding: 2px 5px;"
+            f" text-align: left; font-weight: 600; min-width: 0; }}"
             f"QPushButton:hover {{ border-color: #1d1f23; }}"
             f"QPushButton:disabled {{ background: #eceef1; color: #9aa0a8; border-color: #d6d9de; }}")
 
@@ -68,10 +69,11 @@ class LabelPalette(QWidget):
         self._body = QWidget()
         self._grid = QGridLayout(self._body)
         self._grid.setContentsMargins(8, 6, 8, 6)
-        self._grid.setHorizontalSpacing(8)
+        self._grid.setHorizontalSpacing(5)
         self._grid.setVerticalSpacing(4)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._body)
         layout = QVBoxLayout(self)
@@ -94,7 +96,7 @@ class LabelPalette(QWidget):
         for col in range(COLUMNS):
             self._grid.setColumnStretch(col * 5 + 1, 1)
             if col:
-                self._grid.setColumnMinimumWidth(col * 5 - 1, 10)
+                self._grid.setColumnMinimumWidth(col * 5 - 1, 6)
         self._grid.setRowStretch(rows, 1)
 
     def _add_row(self, row: int, first: int, label: EntityLabel, visible: bool) -> None:
@@ -110,12 +112,12 @@ class LabelPalette(QWidget):
         key = QLabel(key_text(label.key), self._body)
         key.setObjectName("labelKey")
         key.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        key.setMinimumWidth(key.fontMetrics().horizontalAdvance("Shift+M") + 8)
+        key.setMinimumWidth(key.fontMetrics().horizontalAdvance("Shift+M") + 6)
         key.setStyleSheet("QLabel#labelKey { color: #3b4048; background: #f3f4f6; border: 1px "
                           "solid #cfd3d9; border-radius: 3px; padding: 0 4px; }")
         count = QLabel("", self._body)
         count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        count.setMinimumWidth(count.fontMetrics().horizontalAdvance("000"))
+        count.setMinimumWidth(count.fontMetrics().horizontalAdvance("00"))
         count.setStyleSheet("color: #5f6b7a;")
         for col, widget in enumerate((check, chip, key, count)):
             self._grid.addWidget(widget, row, first + col)
@@ -140,3 +142,7 @@ class LabelPalette(QWidget):
         for name, label in self._counts.items():
             n = counts.get(name, 0)
             label.setText(str(n) if n else "")
+
+    def rows_height(self) -> int:
+        """The height that shows every label without scrolling."""
+        return self._body.sizeHint().height() + 2
