@@ -5,6 +5,7 @@
     python main.py ner [--db PATH] [--model NAME] [--processes N]
     python main.py export [--db PATH] --format FMT --out PATH [--status done]
     python main.py stats [--db PATH] [--json]
+    python main.py search QUERY [--db PATH] [--limit N] [--json]
 
 Each command parses its options, calls one function and turns the errors a user can
 cause into one line on stderr and exit status 1.
@@ -104,10 +105,11 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None) -> No
                                                "detected when omitted.")
 @click.option("--format", "fmt", default=None,
               help="Force an import format (text, jsonl, brat, doccano); detected when omitted.")
+@click.option("-r", "--recursive", is_flag=True, help="Also import the files in subfolders.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @friendly
 def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | None,
-               fmt: str | None, paths: tuple[Path, ...]) -> None:
+               fmt: str | None, recursive: bool, paths: tuple[Path, ...]) -> None:
     """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano) and brat folders."""
     from annotate.corpus_io import import_path
     from annotate.model import ArcmarkError
@@ -119,7 +121,7 @@ def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | N
     failed = False
     for path in paths:
         with _Progress(f"Importing {path.name}") as bar:
-            report = import_path(session, path, encoding=encoding, fmt=fmt,
+            report = import_path(session, path, encoding=encoding, fmt=fmt, recursive=recursive,
                                  progress=lambda n, _src: bar.update(n, max(n, bar.length)))
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
@@ -198,6 +200,22 @@ def stats(db_path: Path | None, as_json: bool) -> None:
     click.echo("  by label: " + _pairs(numbers["entities_by_label"]))
     click.echo(f"relations: {numbers['relations']}")
     click.echo("  by label: " + _pairs(numbers["relations_by_label"]))
+
+
+@cli.command()
+@db_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000),
+              help="At most this many documents.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON lines.")
+@click.argument("query")
+@friendly
+def search(db_path: Path | None, limit: int, as_json: bool, query: str) -> None:
+    """Search document text, entities (text, label) and relations (label, note)."""
+    from annotate.search import print_lines, search as run_search
+
+    session = open_session(db_path, create=False)
+    for line in print_lines(run_search(session, query, limit), as_json=as_json):
+        click.echo(line)
 
 
 class _Progress:

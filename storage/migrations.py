@@ -155,5 +155,50 @@ def m003_append_only_history(db: Database) -> None:
         )
 
 
+# what m004 indexes; a later change to these needs a new migration
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+FTS_COLUMNS = {"documents": ("title", "text"), "entities": ("text", "label"),
+               "relations": ("label", "note")}
+
+
+@migrations()
+def m004_full_text_search(db: Database) -> None:
+    """Full-text indexes (FTS5) over document titles and text, entity texts and labels,
+    relation labels and notes, kept current by triggers in the same transaction as
+    every write (so a rolled-back edit leaves the index as it was).
+
+    The triggers fire only when an indexed column changes: marking a document done
+    must not re-index its text."""
+    for table, columns in FTS_COLUMNS.items():
+        db[table].enable_fts(columns, tokenize=FTS_TOKENIZER)
+        _create_fts_triggers(db, table, columns)
+    # titles weigh more than body text in the ranking
+    db.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)')")
+
+
+def _create_fts_triggers(db: Database, table: str, columns: tuple[str, ...]) -> None:
+    """The triggers sqlite-utils' `enable_fts(create_triggers=True)` makes (same names),
+    with the update trigger narrowed to real changes of the indexed columns (the store
+    rewrites whole rows)."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    old = ", ".join(f'old."{c}"' for c in columns)
+    new = ", ".join(f'new."{c}"' for c in columns)
+    fts = f"{table}_fts"
+    db.execute(f"""
+        CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN
+          INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
+        END""")
+    db.execute(f"""
+        CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN
+          INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});
+        END""")
+    changed = " OR ".join(f'old."{c}" IS NOT new."{c}"' for c in columns)
+    db.execute(f"""
+        CREATE TRIGGER {table}_au AFTER UPDATE OF {cols} ON {table} WHEN {changed} BEGIN
+          INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});
+          INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
+        END""")
+
+
 def migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]

@@ -1,0 +1,304 @@
+"""The corpus' actor graph as plain data: what the graph view draws and GraphML exports.
+
+Actors are accepted entities merged across documents by label and normalised text
+(Unicode NFKC, case-folded, whitespace collapsed); mentions joined by accepted
+symmetric-transitive relations (SAME_AS) are merged into one actor (connected
+components). An edge joins two actors per relation label and counts the accepted
+relations between accepted entities behind it; symmetric labels give one undirected
+edge (from the lower-numbered node). A relation inside one merged actor has no edge:
+`CorpusGraph.merged_relations` counts them.
+"""
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from annotate.model import AnnotatedDocument
+from annotate.schema import Schema
+
+Key = tuple[str, str]  # (label, normalised text)
+
+
+def normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class ActorNode:
+    id: str  # "n1", "n2", ... in a stable order
+    text: str  # the commonest surface form of the commonest member
+    label: str  # the commonest label over its mentions
+    labels: tuple[str, ...]
+    mentions: int
+    documents: tuple[int, ...]
+    entity_ids: tuple[int, ...]
+    aliases: tuple[str, ...]  # every surface form, commonest first
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEdge:
+    source: str
+    target: str
+    label: str
+    directed: bool
+    count: int
+    documents: tuple[int, ...]
+    relation_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusGraph:
+    nodes: tuple[ActorNode, ...] = ()
+    edges: tuple[ActorEdge, ...] = ()
+    merged_relations: int = 0  # relations within one merged actor, not drawn
+
+    def node(self, node_id: str) -> ActorNode | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def find(self, text: str) -> list[ActorNode]:
+        """Actors one of whose surface forms is `text` (normalised), else contains it."""
+        wanted = normalise(text)
+        if not wanted:
+            return []
+        exact = [n for n in self.nodes if any(normalise(a) == wanted for a in n.aliases)]
+        return exact or [n for n in self.nodes if any(wanted in normalise(a) for a in n.aliases)]
+
+    def filtered(self, *, entity_labels: Iterable[str] | None = None,
+                 relation_labels: Iterable[str] | None = None,
+                 connected_only: bool = False) -> CorpusGraph:
+        """The actors with one of `entity_labels`, the edges with one of `relation_labels`
+        between them (None keeps all); `connected_only` drops actors without an edge."""
+        nodes = self.nodes
+        if entity_labels is not None:
+            keep = set(entity_labels)
+            nodes = tuple(n for n in nodes if n.label in keep)
+        ids = {n.id for n in nodes}
+        rel_keep = set(relation_labels) if relation_labels is not None else None
+        edges = tuple(e for e in self.edges if e.source in ids and e.target in ids
+                      and (rel_keep is None or e.label in rel_keep))
+        if connected_only:
+            linked = {e.source for e in edges} | {e.target for e in edges}
+            nodes = tuple(n for n in nodes if n.id in linked)
+        return replace(self, nodes=nodes, edges=edges)
+
+
+@dataclass
+class ActorGraphBuilder:
+    """Collects mentions and relations document by document, then builds the graph."""
+
+    schema: Schema
+    parent: dict[Key, Key] = field(default_factory=dict)
+    texts: dict[Key, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    documents: dict[Key, set[int]] = field(default_factory=lambda: defaultdict(set))
+    entity_ids: dict[Key, list[int]] = field(default_factory=lambda: defaultdict(list))
+    edges: list[tuple[Key, Key, str, int, int]] = field(default_factory=list)
+    seen: dict[Key, int] = field(default_factory=dict)  # first-seen order breaks ties
+
+    def __post_init__(self) -> None:
+        self.transitive = {r.name for r in self.schema.relation_labels
+                           if r.kind == "symmetric_transitive"}
+
+    def root(self, key: Key) -> Key:
+        while self.parent.setdefault(key, key) != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def add(self, ad: AnnotatedDocument) -> None:
+        """Add a document's accepted entities and accepted relations between them."""
+        text = ad.document.text
+        self.add_rows(ad.document.id,
+                      [(e.id, e.label, text[e.start:e.end]) for e in ad.entities
+                       if e.status == "accepted"],
+                      [(r.id, r.head_id, r.tail_id, r.label) for r in ad.relations
+                       if r.status == "accepted"])
+
+    def add_rows(self, doc_id: int, entities: Iterable[tuple[int, str, str]],
+                 relations: Iterable[tuple[int, int, int, str]]) -> None:
+        """Add one document's accepted (id, label, text) entities and accepted
+        (id, head id, tail id, label) relations."""
+        keys: dict[int, Key] = {}
+        for entity_id, label, surface in entities:
+            keys[entity_id] = key = (label, normalise(surface))
+            self.seen.setdefault(key, len(self.seen))
+            self.root(key)
+            self.texts[key][surface] += 1
+            self.documents[key].add(doc_id)
+            self.entity_ids[key].append(entity_id)
+        for rel_id, head_id, tail_id, label in relations:
+            if head_id not in keys or tail_id not in keys:
+                continue
+            head, tail = keys[head_id], keys[tail_id]
+            if label in self.transitive:
+                self.parent[self.root(head)] = self.root(tail)
+            else:
+                self.edges.append((head, tail, label, doc_id, rel_id))
+
+    def build(self) -> CorpusGraph:
+        groups: dict[Key, list[Key]] = defaultdict(list)
+        for key in sorted(self.parent):
+            groups[self.root(key)].append(key)
+        nodes, node_of = [], {}
+        for n, members in enumerate(sorted(groups.values()), start=1):
+            nodes.append(self._node(f"n{n}", members))
+            node_of.update((k, f"n{n}") for k in members)
+        edges, merged = self._edges(node_of)
+        return CorpusGraph(tuple(nodes), edges, merged)
+
+    def _node(self, node_id: str, members: list[Key]) -> ActorNode:
+        main = max(members, key=lambda k: (sum(self.texts[k].values()), -self.seen[k]))
+        labels: Counter[str] = Counter()
+        surfaces: Counter[str] = Counter()
+        for k in members:
+            labels[k[0]] += sum(self.texts[k].values())
+            surfaces.update(self.texts[k])
+        docs = set().union(*(self.documents[k] for k in members))
+        return ActorNode(
+            id=node_id, text=self.texts[main].most_common(1)[0][0],
+            label=labels.most_common(1)[0][0], labels=tuple(sorted(labels)),
+            mentions=sum(labels.values()), documents=tuple(sorted(docs)),
+            entity_ids=tuple(sorted(i for k in members for i in self.entity_ids[k])),
+            aliases=tuple(s for s, _ in surfaces.most_common()))
+
+    def _edges(self, node_of: dict[Key, str]) -> tuple[tuple[ActorEdge, ...], int]:
+        symmetric = {r.name for r in self.schema.relation_labels if r.symmetric}
+        rels: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        docs: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+        merged = 0
+        for head, tail, label, doc_id, rel_id in self.edges:
+            a, b = node_of[self.root(head)], node_of[self.root(tail)]
+            if a == b:
+                merged += 1
+                continue
+            if label in symmetric:
+                a, b = sorted((a, b), key=lambda n: int(n[1:]))
+            rels[(a, b, label)].append(rel_id)
+            docs[(a, b, label)].add(doc_id)
+        edges = tuple(
+            ActorEdge(a, b, label, label not in symmetric, len(ids), tuple(sorted(docs[key])),
+                      tuple(sorted(ids)))
+            for key, ids in sorted(rels.items()) for a, b, label in (key,))
+        return edges, merged
+
+
+def corpus_graph(corpus: Iterable[AnnotatedDocument], schema: Schema) -> CorpusGraph:
+    builder = ActorGraphBuilder(schema)
+    for ad in corpus:
+        builder.add(ad)
+    return builder.build()
+
+
+def graph_from_rows(entities: Sequence[dict[str, Any]], relations: Sequence[dict[str, Any]],
+                    schema: Schema) -> CorpusGraph:
+    """The graph from the store's bulk rows (`storage.search.graph_rows`), in document order."""
+    builder = ActorGraphBuilder(schema)
+    by_doc: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for e in entities:
+        by_doc[e["doc_id"]][0].append((e["id"], e["label"], e["text"]))
+    for r in relations:
+        by_doc[r["doc_id"]][1].append((r["id"], r["head_id"], r["tail_id"], r["label"]))
+    for doc_id in sorted(by_doc):
+        builder.add_rows(doc_id, *by_doc[doc_id])
+    return builder.build()
+
+
+def to_networkx(graph: CorpusGraph):  # -> nx.MultiDiGraph
+    """A `MultiDiGraph` keyed by edge label, with GraphML-friendly (scalar) attributes."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for n in graph.nodes:
+        g.add_node(n.id, label=n.label, labels=",".join(n.labels), text=n.text,
+                   mentions=n.mentions, documents=",".join(str(d) for d in n.documents))
+    for e in graph.edges:
+        g.add_edge(e.source, e.target, key=e.label, label=e.label, count=e.count,
+                   documents=",".join(str(d) for d in e.documents), directed=e.directed)
+    return g
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+SMALL_COMPONENT = 6  # laid out on a circle
+SPRING_LIMIT = 150  # components up to this size get a force-directed layout
+
+
+def layout(graph: CorpusGraph, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Positions for every node, about one unit apart, each connected component laid out
+    on its own (networkx spring layout; large components as BFS shells around their
+    best-connected actor, relaxed by a few spring steps) and the components packed in
+    rows, largest first. Deterministic for a given graph and seed."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(n.id for n in graph.nodes)
+    for e in graph.edges:
+        weight = g.edges[e.source, e.target]["weight"] + e.count if g.has_edge(
+            e.source, e.target) else e.count
+        g.add_edge(e.source, e.target, weight=weight)
+    components = sorted((sorted(c, key=lambda n: int(n[1:])) for c in nx.connected_components(g)),
+                        key=lambda c: (-len(c), int(c[0][1:])))
+    placed = [_component_layout(g.subgraph(c), c, seed) for c in components]
+    return _pack(placed)
+
+
+def _component_layout(sub: Any, nodes: list[str], seed: int) -> dict[str, tuple[float, float]]:
+    import networkx as nx
+
+    n = len(nodes)
+    if n == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    scale = math.sqrt(n) * 0.9  # about one unit between neighbours
+    if n <= SMALL_COMPONENT:
+        pos = nx.circular_layout(nodes, scale=max(scale, 0.8))
+    elif n <= SPRING_LIMIT:
+        pos = nx.spring_layout(sub, seed=seed, scale=scale, iterations=60)
+    else:
+        pos = nx.shell_layout(sub, nlist=_shells(sub), scale=scale)
+        if n <= 4 * SPRING_LIMIT:
+            pos = nx.spring_layout(sub, pos=pos, seed=seed, scale=scale, iterations=8)
+    return {k: (float(v[0]), float(v[1])) for k, v in pos.items()}
+
+
+def _shells(sub: Any) -> list[list[str]]:
+    """Breadth-first rings around the best-connected node, each ring ordered by its
+    parents' order so a node sits near the one that brought it in."""
+    import networkx as nx
+
+    hub = max(sub.nodes, key=lambda n: (sub.degree(n, weight="weight"), -int(n[1:])))
+    shells = [[hub]]
+    seen = {hub}
+    while True:
+        ring = []
+        for parent in shells[-1]:
+            for child in sorted(sub.neighbors(parent), key=lambda n: int(n[1:])):
+                if child not in seen:
+                    seen.add(child)
+                    ring.append(child)
+        if not ring:
+            break
+        shells.append(ring)
+    return shells
+
+
+def _pack(placed: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[float, float]]:
+    """Shelf-pack component layouts (largest first) into rows of a roughly square area."""
+    boxes = []
+    for pos in placed:
+        xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+        boxes.append((min(xs), min(ys), max(xs) - min(xs) + 1.6, max(ys) - min(ys) + 1.6))
+    total = sum(w * h for _, _, w, h in boxes)
+    width = max(math.sqrt(total) * 1.2, max((b[2] for b in boxes), default=1))
+    out: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for pos, (x0, y0, w, h) in zip(placed, boxes, strict=True):
+        if x > 0 and x + w > width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        for node, (px, py) in pos.items():
+            out[node] = (x + px - x0 + 0.8, y + py - y0 + 0.8)
+        x += w
+        row_height = max(row_height, h)
+    return out

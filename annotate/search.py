@@ -1,0 +1,278 @@
+"""Corpus search and document filters over the store's full-text indexes.
+
+`search(session, "Turkey S-400")` finds documents whose title or text match, and the
+entities (text or label) and relations (label or note) that match, grouped by document,
+best documents first. What the user types is turned into an FTS5 query here: words and
+"quoted phrases" must all occur (AND), `OR` / `NOT` work between terms, a trailing `*`
+matches a prefix; punctuation inside a word (S-400, al-Bab) makes it a phrase.
+Matching ignores case and diacritics and uses English stemming (ally finds allies).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from annotate.corpus_graph import graph_from_rows
+from annotate.model import ArcmarkError
+from annotate.session import Session
+from storage import search as store_search
+
+OPERATORS = {"OR", "NOT", "AND"}
+_TOKEN = re.compile(r'"([^"]*)"?\*?|\S+')
+DEFAULT_LIMIT = 50
+
+
+class SearchError(ArcmarkError):
+    """A query that cannot be searched for."""
+
+
+def fts_query(text: str) -> str:
+    """The FTS5 query for what the user typed; '' when there is nothing to search for."""
+    parts: list[str] = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group(0)
+        if match.group(1) is not None:  # a quoted phrase
+            words = match.group(1).strip()
+            if any(ch.isalnum() for ch in words):
+                parts.append(_phrase(words, prefix=raw.endswith("*")))
+            continue
+        if raw in OPERATORS:
+            parts.append(raw)
+            continue
+        prefix = raw.endswith("*")
+        word = raw.rstrip("*")
+        if any(ch.isalnum() for ch in word):
+            parts.append(_phrase(word, prefix))
+    while parts and parts[0] in OPERATORS:
+        parts.pop(0)
+    while parts and parts[-1] in OPERATORS:
+        parts.pop()
+    cleaned: list[str] = []
+    for part in parts:  # two operators in a row: keep the first
+        if not (part in OPERATORS and cleaned and cleaned[-1] in OPERATORS):
+            cleaned.append(part)
+    return " ".join(cleaned)
+
+
+def _phrase(words: str, prefix: bool) -> str:
+    return '"' + words.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One place a query matched. `kind` is "text", "entity" or "relation"; `start`/`end`
+    (code points) say where to open the document, None for a text hit (found on open)."""
+
+    doc_id: int
+    kind: str
+    summary: str  # what matched; a snippet with MARK_START/MARK_END around matches
+    start: int | None = None
+    end: int | None = None
+    label: str = ""
+    count: int = 1
+    row_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    doc_id: int
+    title: str
+    status: str
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    query: str
+    fts: str
+    documents: tuple[DocumentResult, ...] = ()
+    truncated: bool = False  # more documents matched than `limit`
+
+    @property
+    def hit_count(self) -> int:
+        return sum(len(d.hits) for d in self.documents)
+
+
+MARK_START, MARK_END = store_search.MARK_START, store_search.MARK_END
+
+
+def search(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
+    """Documents matching `query` in their text, entities or relations, best first:
+    documents ranked by their text match, then those matched only by annotations."""
+    fts = fts_query(query)
+    if not fts:
+        return SearchResults(query, fts)
+    store = session.store
+    try:
+        texts = store_search.search_documents(store, fts, limit + 1)
+        entities = store_search.search_entities(store, fts, limit * 20)
+        relations = store_search.search_relations(store, fts, limit * 20)
+    except store_search.SearchQueryError as exc:
+        raise SearchError(f"cannot search for {query!r}: the query is malformed") from exc
+    hits: dict[int, list[SearchHit]] = {}
+    order = [row["id"] for row in texts[:limit]]
+    for row in texts[:limit]:
+        hits[row["id"]] = [SearchHit(row["id"], "text", row["snippet"] or row["title"])]
+    for row in entities:
+        hits.setdefault(row["doc_id"], []).append(_entity_hit(row))
+    for row in relations:
+        hits.setdefault(row["doc_id"], []).append(_relation_hit(row))
+    order += sorted(d for d in hits if d not in set(order))
+    truncated = len(texts) > limit or len(order) > limit
+    order = order[:limit]
+    titles = store_search.document_titles(store, order)
+    documents = tuple(DocumentResult(d, *titles[d], tuple(hits[d])) for d in order if d in titles)
+    return SearchResults(query, fts, documents, truncated)
+
+
+def _entity_hit(row: dict) -> SearchHit:
+    times = f" ×{row['mentions']}" if row["mentions"] > 1 else ""
+    return SearchHit(row["doc_id"], "entity", f"{row['text']}{times}", row["start"], row["end"],
+                     row["label"], row["mentions"], row["id"])
+
+
+def _relation_hit(row: dict) -> SearchHit:
+    arrow = " → " if row["directed"] else " — "
+    summary = f"{row['head_text']}{arrow}{row['tail_text']}"
+    if row["note"]:
+        summary += f" · {row['note']}"
+    start, end = row["evidence_start"], row["evidence_end"]
+    if start is None:
+        start, end = row["head_start"], row["head_end"]
+    return SearchHit(row["doc_id"], "relation", summary, start, end, row["label"], 1, row["id"])
+
+
+def first_match(session: Session, doc_id: int, query: str) -> tuple[int, int] | None:
+    """Where (code points) the query first matches the document's text, or None."""
+    fts = fts_query(query)
+    if not fts:
+        return None
+    try:
+        marked = store_search.highlighted_text(session.store, doc_id, fts)
+    except store_search.SearchQueryError:
+        return None
+    if marked is None:
+        return None
+    text = session.document(doc_id).text
+    if MARK_START in text or MARK_END in text:
+        return None  # the marks cannot be told from the text's own characters
+    start = marked.index(MARK_START)
+    end = marked.index(MARK_END, start) - 1
+    return start, end
+
+
+def match_ranges(snippet: str) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet without its marks, and the (start, end) ranges they enclosed."""
+    plain, ranges, start = [], [], None
+    length = 0
+    for ch in snippet:
+        if ch == MARK_START:
+            start = length
+        elif ch == MARK_END:
+            if start is not None:
+                ranges.append((start, length))
+            start = None
+        else:
+            plain.append(ch)
+            length += 1
+    return "".join(plain), ranges
+
+
+# --- document filters ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilter:
+    """What the document list can be narrowed by (besides title and status)."""
+
+    entity: str = ""  # an entity's text; its SAME_AS group counts too
+    entity_label: str | None = None
+    relation_label: str | None = None
+    annotator: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.entity.strip() or self.entity_label or self.relation_label
+                    or self.annotator)
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoices:
+    entity_labels: tuple[str, ...] = ()
+    relation_labels: tuple[str, ...] = ()
+    annotators: tuple[str, ...] = ()
+
+
+def filter_choices(session: Session) -> FilterChoices:
+    schema = session.schema
+    return FilterChoices(schema.entity_names, schema.relation_names,
+                         tuple(store_search.annotators(session.store)))
+
+
+def matching_documents(session: Session, flt: DocumentFilter) -> set[int] | None:
+    """The ids of the documents that pass every part of the filter; None when no part
+    is set (every document passes)."""
+    if not flt.active:
+        return None
+    store = session.store
+    sets: list[set[int]] = []
+    if flt.entity.strip():
+        sets.append(documents_with_entity(session, flt.entity))
+    if flt.entity_label:
+        sets.append(store_search.documents_with_entity_label(store, flt.entity_label))
+    if flt.relation_label:
+        sets.append(store_search.documents_with_relation_label(store, flt.relation_label))
+    if flt.annotator:
+        sets.append(store_search.documents_by_annotator(store, flt.annotator))
+    return set.intersection(*sets)
+
+
+def documents_with_entity(session: Session, text: str) -> set[int]:
+    """Documents mentioning an entity with this text, or a member of its SAME_AS group
+    (an actor of the corpus graph, e.g. Moscow joined to Russia)."""
+    found: set[int] = set()
+    fts = fts_query(text)
+    if fts:
+        try:
+            found |= store_search.documents_with_entity_text(session.store, fts)
+        except store_search.SearchQueryError:
+            pass
+    graph = graph_from_rows(*store_search.graph_rows(session.store), session.schema)
+    for node in graph.find(text):
+        found.update(node.documents)
+    return found
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def print_lines(results: SearchResults, *, as_json: bool = False) -> list[str]:
+    """`main.py search` output: one block per document (or one JSON object per line);
+    matches are shown in [brackets]."""
+    import json
+
+    lines: list[str] = []
+    for doc in results.documents:
+        hits = [_hit_dict(h) for h in doc.hits]
+        if as_json:
+            lines.append(json.dumps({"id": doc.doc_id, "title": doc.title, "status": doc.status,
+                                     "hits": hits}, ensure_ascii=False))
+            continue
+        lines.append(f"{doc.doc_id}\t{doc.title}  [{doc.status}]")
+        for hit in hits:
+            where = hit["kind"] + (f" {hit['label']}" if hit["label"] else "")
+            lines.append(f"    {where}: {hit['text']}")
+    if not as_json:
+        more = " (more not shown: raise --limit)" if results.truncated else ""
+        lines.append(f"{len(results.documents)} document{'s' * (len(results.documents) != 1)}"
+                     f" found{more}")
+    return lines
+
+
+def _hit_dict(hit: SearchHit) -> dict:
+    plain, ranges = match_ranges(hit.summary.replace("\n", " "))
+    shown = plain
+    for start, end in reversed(ranges):
+        shown = shown[:start] + "[" + shown[start:end] + "]" + shown[end:]
+    return {"kind": hit.kind, "label": hit.label, "text": shown, "start": hit.start,
+            "end": hit.end, "count": hit.count}

@@ -1,0 +1,196 @@
+"""Full-text search and corpus-wide look-ups over the indexes of migration m004.
+
+Queries arrive here already in FTS5 syntax (`annotate.search` builds them from what
+the user typed). Matches in snippets and highlighted text are wrapped in
+`MARK_START` / `MARK_END`, control characters that news text does not contain.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from storage.store import Store, StoreError
+
+MARK_START, MARK_END = "\x02", "\x03"
+ELLIPSIS = "…"
+
+
+class SearchQueryError(StoreError):
+    """The full-text index cannot parse the query."""
+
+
+def _rows(store: Store, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    try:
+        cursor = store.db.execute(sql, list(params))
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "no such column" in str(exc):
+            raise SearchQueryError(f"cannot search for that: {exc}") from None
+        raise
+    cols = [d[0] for d in cursor.description]
+    return [dict(zip(cols, row, strict=True)) for row in cursor.fetchall()]
+
+
+def search_documents(store: Store, match: str, limit: int = 50,
+                     snippet_tokens: int = 14) -> list[dict[str, Any]]:
+    """Documents whose title or text match, best first: id, title, status, snippet, rank."""
+    sql = f"""
+        SELECT d.id, d.title, d.status,
+               snippet(documents_fts, -1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', ?) AS snippet,
+               documents_fts.rank AS rank
+        FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
+        WHERE documents_fts MATCH ? ORDER BY documents_fts.rank LIMIT ?"""
+    return _rows(store, sql, [snippet_tokens, match, limit])
+
+
+def search_entities(store: Store, match: str, limit: int = 500) -> list[dict[str, Any]]:
+    """Entities (not rejected) whose text or label match, one row per document, label and
+    text with its number of mentions; `id`, `start` and `end` are those of the first."""
+    sql = """
+        SELECT e.doc_id, e.label, e.text, e.id, min(e.start) AS start, e."end", e.status,
+               count(*) AS mentions
+        FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
+        WHERE entities_fts MATCH ? AND e.status != 'rejected'
+        GROUP BY e.doc_id, e.label, e.text ORDER BY e.doc_id, start LIMIT ?"""
+    return _rows(store, sql, [match, limit])
+
+
+def search_relations(store: Store, match: str, limit: int = 500) -> list[dict[str, Any]]:
+    """Relations (not rejected) whose label or note match, with their entities' texts."""
+    sql = """
+        SELECT r.id, r.doc_id, r.label, r.note, r.directed, r.evidence_start, r.evidence_end,
+               h.text AS head_text, h.start AS head_start, h."end" AS head_end,
+               t.text AS tail_text
+        FROM relations_fts JOIN relations r ON r.id = relations_fts.rowid
+        JOIN entities h ON h.id = r.head_id JOIN entities t ON t.id = r.tail_id
+        WHERE relations_fts MATCH ? AND r.status != 'rejected'
+        ORDER BY r.doc_id, h.start LIMIT ?"""
+    return _rows(store, sql, [match, limit])
+
+
+def document_titles(store: Store, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """{id: (title, status)} for the given documents."""
+    wanted = sorted(set(ids))
+    out: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(wanted):
+        marks = ", ".join("?" * len(chunk))
+        for doc_id, title, status in store.db.execute(
+                f"SELECT id, title, status FROM documents WHERE id IN ({marks})", chunk):
+            out[doc_id] = (title, status)
+    return out
+
+
+def highlighted_text(store: Store, doc_id: int, match: str) -> str | None:
+    """The document's text with every match wrapped in the marks; None if the text
+    (as opposed to the title) does not match."""
+    sql = f"""
+        SELECT highlight(documents_fts, 1, '{MARK_START}', '{MARK_END}')
+        FROM documents_fts WHERE documents_fts MATCH ? AND rowid = ?"""
+    rows = _rows(store, sql, [match, doc_id])
+    if not rows:
+        return None
+    text = next(iter(rows[0].values()))
+    return text if MARK_START in (text or "") else None
+
+
+# --- document filters ------------------------------------------------------------------------
+
+
+def documents_with_entity_text(store: Store, match: str) -> set[int]:
+    """Documents with a (not rejected) entity whose text matches the FTS query."""
+    sql = """
+        SELECT DISTINCT e.doc_id FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
+        WHERE entities_fts MATCH ? AND e.status != 'rejected'"""
+    return {r["doc_id"] for r in _rows(store, sql, [f"text : ({match})"])}
+
+
+def documents_with_entity_label(store: Store, label: str) -> set[int]:
+    sql = "SELECT DISTINCT doc_id FROM entities WHERE label = ? AND status != 'rejected'"
+    return {r[0] for r in store.db.execute(sql, [label]).fetchall()}
+
+
+def documents_with_relation_label(store: Store, label: str) -> set[int]:
+    sql = "SELECT DISTINCT doc_id FROM relations WHERE label = ? AND status != 'rejected'"
+    return {r[0] for r in store.db.execute(sql, [label]).fetchall()}
+
+
+def documents_by_annotator(store: Store, annotator: str) -> set[int]:
+    """Documents with an entity or relation by `annotator`, or that they edited."""
+    sql = """
+        SELECT doc_id FROM entities WHERE annotator = ?
+        UNION SELECT doc_id FROM relations WHERE annotator = ?
+        UNION SELECT doc_id FROM history WHERE annotator = ? AND doc_id IS NOT NULL"""
+    ids = {r[0] for r in store.db.execute(sql, [annotator] * 3).fetchall()}
+    existing = set(store.document_ids())
+    return ids & existing
+
+
+def annotators(store: Store) -> list[str]:
+    """Everyone named as the annotator of an entity, a relation or an edit."""
+    sql = """
+        SELECT annotator FROM entities WHERE annotator IS NOT NULL
+        UNION SELECT annotator FROM relations WHERE annotator IS NOT NULL
+        UNION SELECT annotator FROM history WHERE annotator IS NOT NULL
+        ORDER BY 1"""
+    return [r[0] for r in store.db.execute(sql).fetchall()]
+
+
+# --- the corpus graph -------------------------------------------------------------------------
+
+
+def graph_rows(store: Store, statuses: Iterable[str] | None = None
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Accepted entities and accepted relations (between accepted entities) of the
+    documents with one of `statuses` (all documents when None), in document order."""
+    where, params = "", []
+    if statuses is not None:
+        wanted = sorted(set(statuses))
+        where = f"AND d.status IN ({', '.join('?' * len(wanted))})"
+        params = wanted
+    entities = _rows(store, f"""
+        SELECT e.id, e.doc_id, e.start, e."end", e.label, e.text
+        FROM entities e JOIN documents d ON d.id = e.doc_id
+        WHERE e.status = 'accepted' {where} ORDER BY e.doc_id, e.start, e."end", e.id""", params)
+    relations = _rows(store, f"""
+        SELECT r.id, r.doc_id, r.head_id, r.tail_id, r.label
+        FROM relations r JOIN documents d ON d.id = r.doc_id
+        WHERE r.status = 'accepted' {where} ORDER BY r.doc_id, r.id""", params)
+    return entities, relations
+
+
+def mention_rows(store: Store, entity_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Entities with their document's title and the sentence-sized context around them."""
+    out: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted(set(entity_ids))):
+        marks = ", ".join("?" * len(chunk))
+        out += _rows(store, f"""
+            SELECT e.id, e.doc_id, e.start, e."end", e.label, e.text, d.title,
+                   substr(d.text, max(e.start - 80, 0) + 1, min(e.start, 80)) AS before,
+                   substr(d.text, e."end" + 1, 80) AS after
+            FROM entities e JOIN documents d ON d.id = e.doc_id
+            WHERE e.id IN ({marks})""", chunk)
+    return sorted(out, key=lambda r: (r["doc_id"], r["start"]))
+
+
+def relation_rows(store: Store, relation_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Relations with their entities' texts, document title and evidence sentence."""
+    out: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted(set(relation_ids))):
+        marks = ", ".join("?" * len(chunk))
+        out += _rows(store, f"""
+            SELECT r.id, r.doc_id, r.label, r.directed, r.confidence, r.note, r.annotator,
+                   r.evidence_start, r.evidence_end, d.title,
+                   h.text AS head_text, h.start AS head_start, h."end" AS head_end,
+                   t.text AS tail_text, t.start AS tail_start, t."end" AS tail_end,
+                   CASE WHEN r.evidence_start IS NULL THEN NULL
+                        ELSE substr(d.text, r.evidence_start + 1,
+                                    r.evidence_end - r.evidence_start) END AS evidence
+            FROM relations r JOIN documents d ON d.id = r.doc_id
+            JOIN entities h ON h.id = r.head_id JOIN entities t ON t.id = r.tail_id
+            WHERE r.id IN ({marks})""", chunk)
+    return sorted(out, key=lambda r: (r["doc_id"], r["evidence_start"] or 0, r["id"]))
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for at in range(0, len(ids), size):
+        yield ids[at:at + size]
