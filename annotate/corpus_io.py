@@ -29,7 +29,8 @@ class ImportReport:
 
 
 def import_path(session: Session, path: Path, *, encoding: str | None = None,
-                fmt: str | None = None, progress: Callable[[int, str], object] | None = None,
+                fmt: str | None = None, recursive: bool = False,
+                progress: Callable[[int, str], object] | None = None,
                 cancelled: Callable[[], bool] | None = None) -> ImportReport:
     """Import a file or folder, all or nothing per file; bad files are reported, not fatal."""
     from annotate.formats import read_path
@@ -39,7 +40,8 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
         raise ArcmarkError(f"{path}: no such file or folder")
     report = ImportReport()
     seen = 0
-    for batch in read_path(path, schema=session.schema, encoding=encoding, fmt=fmt):
+    for batch in read_path(path, schema=session.schema, encoding=encoding, fmt=fmt,
+                           recursive=recursive):
         seen += 1
         if batch.error:
             report.errors.append(batch.error)

@@ -210,5 +210,5 @@ def test_subfolder_documents_use_the_nearest_annotation_conf_above(tmp_path):
     sub.mkdir(parents=True)
     (sub / "a.txt").write_text("Moskva sank.", encoding="utf-8")
     (sub / "a.ann").write_text("T1\tShip 0 6\tMoskva\n", encoding="utf-8")
-    (batch,) = read_path(tmp_path, schema=SCHEMA)
+    (batch,) = read_path(tmp_path, schema=SCHEMA, recursive=True)
     assert batch.error is None and batch.schema.entity_names == ("Ship",)

@@ -106,14 +106,14 @@ def test_large_file_with_very_long_lines(tmp_path):
     assert len(rec.text) == len(text) and len(rec.title) == 200
 
 
-def test_folder_recurses_and_reports_each_file(tmp_path):
+def test_recursive_folder_reports_each_file(tmp_path):
     """A folder yields one batch per .txt/.md file, bad files as errors, others ignored."""
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_text("A", encoding="utf-8")
     (tmp_path / "sub" / "b.md").write_text("B", encoding="utf-8")
     (tmp_path / "sub" / "empty.txt").write_text("", encoding="utf-8")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
-    batches = list(read_path(tmp_path, schema=SCHEMA))
+    batches = list(read_path(tmp_path, schema=SCHEMA, recursive=True))
     assert [b.source.name for b in batches] == ["a.txt", "b.md", "empty.txt"]
     assert [b.error for b in batches] == [None, None, "empty.txt: empty file"]
 
@@ -128,3 +128,13 @@ def test_utf16_without_bom_names_the_encoding_to_pass(tmp_path):
     assert _one(path).error == (
         "u.txt: looks like utf-16-le without a BOM; pass --encoding utf-16-le")
     assert _one(path, encoding="utf-16-le").records[0].text == "Ankara and Moscow"
+
+
+def test_folder_import_reads_subfolders_only_when_recursive(tmp_path):
+    """A folder import takes its own files; subfolders only on request (--recursive)."""
+    (tmp_path / "top.txt").write_text("Russia and Turkey.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "deeper.txt").write_text("Iran and Syria.", encoding="utf-8")
+    flat = [b.source.name for b in read_path(tmp_path, schema=load_schema())]
+    deep = [b.source.name for b in read_path(tmp_path, schema=load_schema(), recursive=True)]
+    assert flat == ["top.txt"] and deep == ["top.txt", "deeper.txt"]

@@ -6,7 +6,7 @@ from collections import Counter
 from annotate.corpus_io import import_path
 from tests.conftest import ROOT
 
-EXAMPLE = ROOT / "seeds" / "worked-example.jsonl"
+EXAMPLE = ROOT / "seeds" / "example" / "worked-example.jsonl"
 
 
 def test_worked_example_imports_with_reviewed_entities_and_relations(session):

@@ -5,7 +5,7 @@
 Pre-annotates the seed article with the model, then reviews every suggestion
 (accepting, correcting or rejecting it), adds what the model missed, and marks the
 relations a careful analyst would record, all through the session's verbs. The
-result is exported as JSONL to `seeds/worked-example.jsonl`, which `main.py import`
+result is exported as JSONL to `seeds/example/worked-example.jsonl`, which `main.py import`
 and Help → Open example read.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "Turkey fights alongside Russia and Iran.txt"
-OUT = ROOT / "seeds" / "worked-example.jsonl"
+OUT = ROOT / "seeds" / "example" / "worked-example.jsonl"
 
 # (context that occurs once, the mention inside it) -> what the analyst decides
 RELABEL = [

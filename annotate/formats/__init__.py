@@ -97,15 +97,16 @@ def export_corpus(fmt: str, corpus: Iterable[AnnotatedDocument], schema: Schema,
 
 
 def read_path(path: Path, *, schema: Schema, encoding: str | None = None,
-              fmt: str | None = None) -> Iterator[ImportBatch]:
-    """Batches from a file or a folder (recursively); `fmt` forces a format."""
+              fmt: str | None = None, recursive: bool = False) -> Iterator[ImportBatch]:
+    """Batches from a file or a folder (its subfolders too with `recursive`);
+    `fmt` forces a format."""
     path = Path(path)
     if fmt is not None:
         _importer(fmt)
     if not path.exists():
         yield error_batch(path, f"{path}: no such file or folder")
     elif path.is_dir():
-        yield from _read_folder(path, schema, encoding, fmt)
+        yield from _read_folder(path, schema, encoding, fmt, recursive)
     else:
         yield from _read_file(path, schema, encoding, fmt)
 
@@ -131,8 +132,8 @@ def _read_file(path: Path, schema: Schema, encoding: str | None, fmt: str | None
         yield from _importer("text").read(path, schema, encoding)
 
 
-def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | None
-                 ) -> Iterator[ImportBatch]:
+def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | None,
+                 recursive: bool) -> Iterator[ImportBatch]:
     entries = sorted(folder.iterdir(), key=lambda p: p.name)
     files = [p for p in entries if p.is_file() and not p.name.startswith(".")]
     brat = fmt == "brat" or (fmt is None and any(p.suffix.lower() == ".ann" for p in files))
@@ -146,6 +147,8 @@ def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | 
             yield from _read_file(file, schema, encoding, None)
         elif fmt is not None and fmt != "brat" and suffix in _importer(fmt).suffixes:
             yield from _importer(fmt).read(file, schema, encoding)
+    if not recursive:
+        return
     for sub in entries:
         if sub.is_dir() and not sub.name.startswith("."):
-            yield from _read_folder(sub, schema, encoding, fmt)
+            yield from _read_folder(sub, schema, encoding, fmt, recursive)

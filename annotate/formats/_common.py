@@ -132,6 +132,17 @@ def title_from_text(text: str, fallback: str, limit: int = 200) -> str:
 # --- writing: nothing half-written -------------------------------------------------------
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _publish(path: Path, folder: bool = False) -> None:
+    """Give a temporary file (0600 from mkstemp) the permissions a normal file would get."""
+    os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
+
+
 @contextmanager
 def atomic_file(out: Path, *, encoding: str = "utf-8", newline: str = "\n") -> Iterator[IO[str]]:
     """A text file written under a temporary name and renamed over `out` on success."""
@@ -140,6 +151,7 @@ def atomic_file(out: Path, *, encoding: str = "utf-8", newline: str = "\n") -> I
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
             yield handle
+        _publish(Path(tmp))
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -154,6 +166,7 @@ def atomic_binary_path(out: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        _publish(Path(tmp))
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -170,6 +183,9 @@ def atomic_folder(out: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
     try:
         yield tmp
+        for item in tmp.rglob("*"):
+            _publish(item, folder=item.is_dir())
+        _publish(tmp, folder=True)
         if not out.exists():
             os.replace(tmp, out)
             return
