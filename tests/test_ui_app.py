@@ -90,3 +90,21 @@ def test_layout_and_view_choices_are_remembered(qtbot, session):
     assert second.actions.show_rejected.isChecked()
     second.palette.set_hidden("DATE", False)
     second.actions.show_rejected.setChecked(False)
+
+
+def test_the_window_is_visible_before_spacy_is_imported(tmp_path):
+    """spaCy is imported by the first pre-annotation job, never on the way to the window."""
+    import subprocess
+
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from ui.app import application, open_session\n"
+        "app = application()\n"
+        "from ui.main_window import MainWindow\n"
+        f"w = MainWindow(open_session(Path({str(tmp_path / 'x.db')!r}), None), seeds=Path('seeds'))\n"
+        "w.show(); app.processEvents()\n"
+        "print(w.isVisible(), 'spacy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=SEEDS.parent, capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split() == ["True", "False"], out.stderr
