@@ -6,7 +6,7 @@ is refreshed from fresh summaries and emits only the row signals for what change
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex,
@@ -161,6 +161,7 @@ class DocumentFilterModel(QSortFilterProxyModel):
         super().__init__(parent)
         self._text = ""
         self._status: str | None = None
+        self._ids: frozenset[int] | None = None
         self.setSortRole(SORT_ROLE)
 
     def set_text(self, text: str) -> None:
@@ -171,6 +172,13 @@ class DocumentFilterModel(QSortFilterProxyModel):
     def set_status(self, status: str | None) -> None:
         self.beginFilterChange()
         self._status = status or None
+        self.endFilterChange()
+
+    def set_id_filter(self, ids: Iterable[int] | None) -> None:
+        """Show only these documents (None: no such filter), on top of title and status:
+        how corpus filters (by entity, label, annotator) narrow the list."""
+        self.beginFilterChange()
+        self._ids = frozenset(ids) if ids is not None else None
         self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
@@ -184,6 +192,8 @@ class DocumentFilterModel(QSortFilterProxyModel):
         if doc is None:
             return False
         if self._status and doc.status != self._status:
+            return False
+        if self._ids is not None and doc.id not in self._ids:
             return False
         return not self._text or self._text in doc.title.casefold()
 
