@@ -15,10 +15,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotate.model import AnnotatedDocument
 from annotate.schema import Schema
+
+if TYPE_CHECKING:
+    from annotate.session import Session
 
 Key = tuple[str, str]  # (label, normalised text)
 
@@ -302,3 +305,77 @@ def _pack(placed: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[float
         x += w
         row_height = max(row_height, h)
     return out
+
+
+# --- reading the graph and what lies behind it from a session ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One mention of an actor, with some text on either side."""
+
+    entity_id: int
+    doc_id: int
+    title: str
+    start: int
+    end: int
+    label: str
+    text: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One relation behind an edge, with its evidence sentence. `head` and `tail` are
+    (start, end) within `sentence`, or None when the entity lies outside it."""
+
+    relation_id: int
+    doc_id: int
+    title: str
+    label: str
+    directed: bool
+    head_text: str
+    tail_text: str
+    sentence: str
+    start: int  # where `sentence` starts in the document (code points)
+    head: tuple[int, int] | None
+    tail: tuple[int, int] | None
+    note: str = ""
+    confidence: str | None = None
+
+
+def load_graph(session: Session, statuses: Iterable[str] | None = None) -> CorpusGraph:
+    """The actor graph of the documents with one of `statuses` (all when None)."""
+    from storage.search import graph_rows
+
+    return graph_from_rows(*graph_rows(session.store, statuses), session.schema)
+
+
+def mentions(session: Session, node: ActorNode) -> list[Mention]:
+    from storage.search import mention_rows
+
+    return [Mention(r["id"], r["doc_id"], r["title"], r["start"], r["end"], r["label"], r["text"],
+                    r["before"], r["after"]) for r in mention_rows(session.store, node.entity_ids)]
+
+
+def evidence(session: Session, edge: ActorEdge) -> list[Evidence]:
+    from storage.search import relation_rows
+
+    out = []
+    for r in relation_rows(session.store, edge.relation_ids):
+        if r["evidence"] is not None:
+            sentence, start = r["evidence"], r["evidence_start"]
+        else:  # no sentence recorded: the view shows head and tail alone
+            sentence, start = "", min(r["head_start"], r["tail_start"])
+        out.append(Evidence(
+            r["id"], r["doc_id"], r["title"], r["label"], bool(r["directed"]), r["head_text"],
+            r["tail_text"], sentence, start,
+            _within(r["head_start"], r["head_end"], start, len(sentence)),
+            _within(r["tail_start"], r["tail_end"], start, len(sentence)),
+            r["note"] or "", r["confidence"]))
+    return out
+
+
+def _within(s: int, e: int, start: int, length: int) -> tuple[int, int] | None:
+    return (s - start, e - start) if start <= s and e <= start + length else None
