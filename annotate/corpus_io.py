@@ -47,11 +47,12 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
             report.errors.append(batch.error)
         else:
             try:
+                # errors name the file as the readers do: by its name, not its full path
                 merged = session.import_records(list(batch.records), schema=batch.schema,
-                                                source=str(batch.source))
+                                                source=batch.source.name)
             except ArcmarkError as exc:
-                report.errors.append(str(exc) if str(batch.source) in str(exc)
-                                     else f"{batch.source}: {exc}")
+                report.errors.append(str(exc) if str(exc).startswith(batch.source.name)
+                                     else f"{batch.source.name}: {exc}")
             else:
                 _add(report.result, merged)
                 report.files_ok.append(str(batch.source))

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from annotate.model import (
     CONFIDENCES, DOCUMENT_STATUSES, ENTITY_STATUSES, RELATION_STATUSES, Change, DocumentRecord,
@@ -61,6 +62,9 @@ class RecordImporter:
 
         if not rec.text.strip():
             fail("empty document")
+        bad = _unstorable(rec)
+        if bad:
+            fail(bad)
         if rec.status is not None and rec.status not in DOCUMENT_STATUSES:
             fail(f"unknown document status {rec.status!r}")
         for e in rec.entities:
@@ -155,6 +159,22 @@ class RecordImporter:
         self.store.insert_many(db, "relations", new_relations)
         result.entities_added += len(new_entities)
         result.relations_added += len(new_relations)
+
+
+def _unstorable(rec: DocumentRecord) -> str | None:
+    """Why the record cannot be stored as UTF-8 (a lone surrogate, e.g. from a JSON
+    "\\ud800" escape), or None."""
+    try:
+        rec.text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (f"the text has an invalid character (lone surrogate U+{ord(rec.text[exc.start]):04X}"
+                f" at offset {exc.start})")
+    try:
+        rest = {k: v for k, v in asdict(rec).items() if k != "text"}
+        json.dumps(rest, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return "a title, label, note or meta field has an invalid character (a lone surrogate)"
+    return None
 
 
 def _title(text: str) -> str:

@@ -257,6 +257,10 @@ class Store:
         self._with_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
         try:
             yield self.db
+        except UnicodeEncodeError:
+            conn.rollback()
+            raise StoreError("text with an invalid character (a lone surrogate) cannot be "
+                             "stored; nothing was changed") from None
         except BaseException as exc:
             conn.rollback()
             translated = self._translate(exc) if isinstance(exc, sqlite3.DatabaseError) else None
