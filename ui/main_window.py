@@ -22,6 +22,7 @@ from annotate.session import Session
 from storage.store import StoreError
 from ui import dialogs, jobs
 from ui.actions import WindowActions
+from ui.corpus_ui import install_corpus_ui
 from ui.document_list import DocumentListPanel
 from ui.document_view import DocumentView
 from ui.entity_table import EntityTableView
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.open_document(self._initial_document())
         self._update_actions()
         self.relation_ui = install_relation_ui(self)
+        self.corpus_ui = install_corpus_ui(self)
 
     # --- layout -----------------------------------------------------------------------------------
 

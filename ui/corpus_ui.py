@@ -1,0 +1,214 @@
+"""The corpus in the window: search, document filters, the entity graph, statistics.
+
+`install_corpus_ui(window)` puts the document view in a tab beside "Graph" and
+"Statistics", adds the Search panel as a dock, a filter row to the document list and
+View menu entries. Graph and statistics are read again after a change only when shown.
+`ARCMARK_START_VIEW` opens a view at start: `graph`, `statistics` or `search:QUERY`.
+"""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QTabWidget
+
+from annotate.model import ArcmarkError, Change
+from annotate.search import SearchHit, first_match, search
+from storage.store import StoreError
+from ui.document_filters import DocumentFilterBar
+from ui.graph_panel import GraphPanel, Target
+from ui.search_panel import SearchPanel
+from ui.stats_panel import StatsPanel
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+DOCUMENT_TAB, GRAPH_TAB, STATS_TAB = 0, 1, 2
+START_VIEW = "ARCMARK_START_VIEW"
+
+
+class CorpusUi(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.search_panel = SearchPanel(window)
+        self.graph = GraphPanel(window.session, window)
+        self.stats = StatsPanel(window.session, window)
+        self.filters = DocumentFilterBar(window.session, window.documents)
+        self._stale = {GRAPH_TAB: True, STATS_TAB: True}
+        self.tabs = self._wrap_centre()
+        self.search_dock = window.add_dock("searchDock", "Search", self.search_panel,
+                                           Qt.DockWidgetArea.LeftDockWidgetArea)
+        window.tabifyDockWidget(window.document_dock, self.search_dock)
+        window.restoreDockWidget(self.search_dock)  # the saved layout predates the dock
+        window.document_dock.raise_()
+        self._insert_filter_bar()
+        self.actions = self._make_actions()
+        self._changed = QTimer(self)
+        self._changed.setSingleShot(True)
+        self._changed.setInterval(200)
+        self._connect()
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _wrap_centre(self) -> QTabWidget:
+        window = self.window
+        centre = window.takeCentralWidget()
+        tabs = QTabWidget(window)
+        tabs.setObjectName("centralTabs")
+        tabs.setDocumentMode(True)
+        tabs.addTab(centre, "Document")
+        tabs.addTab(self.graph, "Graph")
+        tabs.addTab(self.stats, "Statistics")
+        window.setCentralWidget(tabs)
+        return tabs
+
+    def _insert_filter_bar(self) -> None:
+        layout = self.window.documents.layout()
+        layout.insertWidget(1, self.filters)
+
+    def _make_actions(self) -> dict[str, QAction]:
+        window = self.window
+        specs = {
+            "search": ("&Search the Corpus…", "Ctrl+Shift+F",
+                       "Search every document's text, entities and relations"),
+            "document": ("&Document", "Ctrl+1", "Show the document view"),
+            "graph": ("Entity &Graph", "Ctrl+2", "Show the actors of the corpus and their relations"),
+            "statistics": ("&Statistics", "Ctrl+3", "Show the corpus in numbers and charts"),
+        }
+        actions = {}
+        for name, (text, key, tip) in specs.items():
+            action = QAction(text, window)
+            action.setShortcut(QKeySequence(key))
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+            window.addAction(action)
+            actions[name] = action
+        view_menu = window.menus.get("view") if hasattr(window, "menus") else None
+        if view_menu is not None:
+            first = view_menu.actions()[0] if view_menu.actions() else None
+            view_menu.insertActions(first, list(actions.values()))
+            view_menu.insertSeparator(first)
+            anchor = next((a for a in view_menu.actions()
+                           if a is window.actions.reset_layout), None)
+            view_menu.insertAction(anchor, self.search_dock.toggleViewAction())
+        return actions
+
+    def _connect(self) -> None:
+        w, a = self.window, self.actions
+        a["search"].triggered.connect(self.show_search)
+        a["document"].triggered.connect(lambda: self.tabs.setCurrentIndex(DOCUMENT_TAB))
+        a["graph"].triggered.connect(lambda: self.tabs.setCurrentIndex(GRAPH_TAB))
+        a["statistics"].triggered.connect(lambda: self.tabs.setCurrentIndex(STATS_TAB))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.search_panel.query_changed.connect(self.run_search)
+        self.search_panel.hit_activated.connect(self.open_hit)
+        self.graph.open_requested.connect(self.open_target)
+        self.filters.ids_changed.connect(w.documents.proxy.set_id_filter)
+        if hasattr(w, "change_applied"):
+            w.change_applied.connect(self._on_window_change_applied)
+        w.runner.job_finished.connect(lambda _job, _outcome: self._on_corpus_changed())
+        self._changed.timeout.connect(self._refresh_after_change)
+
+    # --- search ---------------------------------------------------------------------------------
+
+    def show_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.focus_query()
+
+    def run_search(self, query: str) -> None:
+        try:
+            results = search(self.session, query) if query else None
+        except (ArcmarkError, StoreError) as exc:
+            self.search_panel.show_results(None, str(exc))
+            return
+        self.search_panel.show_results(results)
+
+    def open_hit(self, hit: SearchHit) -> None:
+        """Open the hit's document at the match: the text match selected, the entity or
+        relation selected."""
+        if hit.kind == "text":
+            span = first_match(self.session, hit.doc_id, self.search_panel.query())
+            start, end = span if span is not None else (0, 0)
+            self.open_target(Target(hit.doc_id, start, end))
+        elif hit.kind == "entity":
+            self.open_target(Target(hit.doc_id, hit.start or 0, hit.end or 0, entity_id=hit.row_id))
+        else:
+            self.open_target(Target(hit.doc_id, hit.start or 0, hit.end or 0,
+                                    relation_id=hit.row_id))
+
+    def open_target(self, target: Target) -> None:
+        w = self.window
+        self.tabs.setCurrentIndex(DOCUMENT_TAB)
+        if w.presenter.doc_id != target.doc_id:
+            w.open_document(target.doc_id)
+        if w.presenter.doc_id != target.doc_id:
+            return  # could not open (reported already)
+        if target.entity_id is not None and target.entity_id in w.view.spans():
+            w.review.select(target.entity_id)
+        elif target.relation_id is not None and target.relation_id in w.view.arcs():
+            w.view.select_arc(target.relation_id)
+            w.view.scroll_to_offset(target.start)
+        elif target.end > target.start:
+            w.view.select_text(target.start, target.end)
+        w.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- keeping views current ------------------------------------------------------------------
+
+    def _on_window_change_applied(self, change: Change) -> None:
+        if change.documents or change.entities or change.relations or change.document_list \
+                or change.schema:
+            self._on_corpus_changed()
+
+    def _on_corpus_changed(self) -> None:
+        self._stale = {GRAPH_TAB: True, STATS_TAB: True}
+        self._changed.start()
+
+    def _refresh_after_change(self) -> None:
+        current = self.tabs.currentIndex()
+        if current in self._stale:
+            self._on_tabs_current_changed(current)
+        if self.search_panel.query():
+            self.run_search(self.search_panel.query())
+        self.filters.fill_choices()
+        self.filters.reapply()
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if not self._stale.get(index):
+            return
+        self._stale[index] = False
+        try:
+            if index == GRAPH_TAB:
+                self.graph.set_labels()
+                self.graph.refresh()
+            elif index == STATS_TAB:
+                self.stats.refresh()
+        except (ArcmarkError, StoreError) as exc:
+            self.window.say(str(exc), error=True)
+
+    def start_view(self, spec: str) -> None:
+        """Open a view named like `ARCMARK_START_VIEW` (for demos and screenshots)."""
+        name, _, query = spec.partition(":")
+        if name == "graph":
+            self.tabs.setCurrentIndex(GRAPH_TAB)
+        elif name in ("statistics", "stats"):
+            self.tabs.setCurrentIndex(STATS_TAB)
+        elif name == "search":
+            self.show_search()
+            self.search_panel.edit.setText(query)
+            self.run_search(query)
+            hits = self.search_panel.hits()
+            if hits:
+                self.open_hit(hits[0])
+
+
+def install_corpus_ui(window: MainWindow) -> CorpusUi:
+    corpus = CorpusUi(window)
+    spec = os.environ.get(START_VIEW, "").strip()
+    if spec:
+        QTimer.singleShot(0, lambda: corpus.start_view(spec))
+    return corpus

@@ -1,0 +1,294 @@
+"""The entity graph: actors as discs, relations as lines, drawn in a QGraphicsScene.
+
+`GraphScene.set_graph` takes plain data (a `CorpusGraph`, positions from
+`annotate.corpus_graph.layout`, label colours) and builds one item per node and edge.
+Discs are sized by mentions and coloured by entity label; edges are coloured by relation
+label, as thick as the number of relations behind them, with an arrow head where the
+label is directed; parallel edges between two actors bend apart. Names and edge labels
+are painted only when they are large enough on screen to read (and always for the
+best-known actors), so a thousand nodes stay quick to paint.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen,
+    QPolygonF, QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem, QGraphicsScene, QGraphicsView, QStyleOptionGraphicsItem, QWidget,
+)
+
+from annotate.corpus_graph import ActorEdge, ActorNode, CorpusGraph
+
+UNIT = 110.0  # scene pixels per layout unit
+ALWAYS_NAMED = 40  # the best-known actors keep their name at any zoom
+NODE_Z, EDGE_Z = 2.0, 1.0
+SELECTED = QColor("#1d4ed8")
+
+
+def node_radius(mentions: int) -> float:
+    return min(9.0 + 4.5 * math.sqrt(max(mentions, 1)), 46.0)
+
+
+def edge_width(count: int) -> float:
+    return 1.2 + 1.8 * math.log2(1 + count)
+
+
+class NodeItem(QGraphicsItem):
+    def __init__(self, node: ActorNode, colour: str, named: bool, font: QFont) -> None:
+        super().__init__()
+        self.node = node
+        self.radius = node_radius(node.mentions)
+        self.colour = QColor(colour)
+        self.named = named
+        self.font = font
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(NODE_Z + (1 if named else 0))
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        also = [a for a in node.aliases if a != node.text][:6]
+        self.setToolTip(f"{node.text} ({node.label})\n{node.mentions} mention"
+                        f"{'s' * (node.mentions != 1)} in {len(node.documents)} document"
+                        f"{'s' * (len(node.documents) != 1)}"
+                        + (f"\nalso: {', '.join(also)}" if also else ""))
+        metrics = QFontMetricsF(font)
+        self._label_width = metrics.horizontalAdvance(node.text)
+        self._label_height = metrics.height()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        r = self.radius + 3
+        half = max(self._label_width / 2 + 4, r)
+        return QRectF(-half, -r, 2 * half, 2 * r + self._label_height + 6)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), self.radius + 2, self.radius + 2)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        selected = self.isSelected()
+        painter.setPen(QPen(SELECTED if selected else self.colour.darker(160),
+                            3.0 if selected else 1.2))
+        painter.setBrush(QBrush(self.colour))
+        painter.drawEllipse(QPointF(0, 0), self.radius, self.radius)
+        if self.named or selected or lod * self.radius > 9 or lod > 1.4:
+            self._paint_name(painter)
+
+    def _paint_name(self, painter: QPainter) -> None:
+        painter.setFont(self.font)
+        top = self.radius + 3
+        rect = QRectF(-self._label_width / 2 - 3, top, self._label_width + 6, self._label_height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 215))  # a light plate keeps names readable
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setPen(QColor("#111827"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.node.text)
+
+
+class EdgeItem(QGraphicsItem):
+    """A line (or a bent curve, for parallel edges) from one disc's rim to the other's."""
+
+    def __init__(self, edge: ActorEdge, source: NodeItem, target: NodeItem, colour: str,
+                 bend: float, font: QFont, show_label: bool) -> None:
+        super().__init__()
+        self.edge = edge
+        self.colour = QColor(colour)
+        self.width = edge_width(edge.count)
+        self.font = font
+        self.show_label = show_label
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(EDGE_Z)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.text = f"{edge.label} ×{edge.count}" if edge.count > 1 else edge.label
+        self._geometry(source, target, bend)
+        arrow = "→" if edge.directed else "—"
+        self.setToolTip(f"{source.node.text} {arrow} {target.node.text}\n{edge.label}: "
+                        f"{edge.count} relation{'s' * (edge.count != 1)} in "
+                        f"{len(edge.documents)} document{'s' * (len(edge.documents) != 1)}")
+
+    def _geometry(self, source: NodeItem, target: NodeItem, bend: float) -> None:
+        a, b = source.pos(), target.pos()
+        line = QLineF(a, b)
+        length = max(line.length(), 1e-6)
+        normal = QPointF(-(b.y() - a.y()) / length, (b.x() - a.x()) / length)
+        control = (a + b) / 2 + normal * bend
+        start = _towards(a, control, source.radius + 1)
+        end = _towards(b, control, target.radius + (4 if self.edge.directed else 1))
+        self.path = QPainterPath(start)
+        self.path.quadTo(control, end)
+        self.mid = self.path.pointAtPercent(0.5)
+        self.end, self.end_angle = end, math.atan2(end.y() - control.y(), end.x() - control.x())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(self.width + 6, 9))
+        self._shape = stroker.createStroke(self.path)
+        self._bounds = self._shape.boundingRect().adjusted(-70, -14, 70, 14)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        selected = self.isSelected()
+        colour = SELECTED if selected else self.colour
+        pen = QPen(colour, self.width + (1.5 if selected else 0))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path)
+        if self.edge.directed:
+            self._paint_arrow(painter, colour)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if selected or (self.show_label and lod > 0.45) or lod > 1.2:
+            self._paint_label(painter, colour)
+
+    def _paint_arrow(self, painter: QPainter, colour: QColor) -> None:
+        size = 7 + self.width * 1.6
+        tip, angle = self.end, self.end_angle
+        left = tip - QPointF(math.cos(angle - 0.45), math.sin(angle - 0.45)) * size
+        right = tip - QPointF(math.cos(angle + 0.45), math.sin(angle + 0.45)) * size
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(QPolygonF([tip, left, right]))
+
+    def _paint_label(self, painter: QPainter, colour: QColor) -> None:
+        painter.setFont(self.font)
+        metrics = QFontMetricsF(self.font)
+        w, h = metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
+        rect = QRectF(self.mid.x() - w / 2, self.mid.y() - h / 2, w, h)
+        painter.setPen(QPen(colour, 1))
+        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(colour.darker(140))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+def _towards(centre: QPointF, towards: QPointF, distance: float) -> QPointF:
+    line = QLineF(centre, towards)
+    if line.length() < 1e-6:
+        return centre
+    line.setLength(distance)
+    return line.p2()
+
+
+class GraphScene(QGraphicsScene):
+    """The items of one graph; `node_items` / `edge_items` by node id / edge index."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.node_items: dict[str, NodeItem] = {}
+        self.edge_items: list[EdgeItem] = []
+        self.graph = CorpusGraph()
+
+    def set_graph(self, graph: CorpusGraph, positions: dict[str, tuple[float, float]],
+                  node_colours: dict[str, str], edge_colours: dict[str, str],
+                  font: QFont) -> None:
+        self.clear()
+        self.graph = graph
+        self.node_items, self.edge_items = {}, []
+        small = QFont(font)
+        small.setPointSizeF(max(font.pointSizeF() - 1.5, 7.0))
+        named = {n.id for n in sorted(graph.nodes, key=lambda n: -n.mentions)[:ALWAYS_NAMED]}
+        for node in graph.nodes:
+            item = NodeItem(node, node_colours.get(node.label, "#cccccc"), node.id in named, font)
+            x, y = positions.get(node.id, (0.0, 0.0))
+            item.setPos(x * UNIT, y * UNIT)
+            self.addItem(item)
+            self.node_items[node.id] = item
+        show_labels = len(graph.edges) <= 150
+        for edge, bend in zip(graph.edges, _bends(graph.edges), strict=True):
+            item = EdgeItem(edge, self.node_items[edge.source], self.node_items[edge.target],
+                            edge_colours.get(edge.label, "#6b7280"), bend, small, show_labels)
+            self.addItem(item)
+            self.edge_items.append(item)
+        self.setSceneRect(self.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+
+
+def _bends(edges: tuple[ActorEdge, ...]) -> list[float]:
+    """How far each edge bows out: 0 for a lone edge, ±28 px steps for parallel ones."""
+    groups: dict[frozenset[str], list[int]] = defaultdict(list)
+    for i, e in enumerate(edges):
+        groups[frozenset((e.source, e.target))].append(i)
+    bends = [0.0] * len(edges)
+    for members in groups.values():
+        n = len(members)
+        for k, i in enumerate(members):
+            offset = (k - (n - 1) / 2) * 28.0
+            e = edges[i]
+            # the normal flips with direction: keep bends of opposite edges apart
+            bends[i] = offset if int(e.source[1:]) < int(e.target[1:]) else -offset
+    return bends
+
+
+class GraphView(QGraphicsView):
+    """Pan by dragging, zoom with the wheel (around the pointer), click to pick.
+
+    `node_clicked(str)` with a node id; `edge_clicked(int)` with an edge's index in the
+    scene's graph; `cleared()` when the click hit nothing."""
+
+    node_clicked = Signal(str)
+    edge_clicked = Signal(int)
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("graphView")
+        self.graph_scene = GraphScene(self)
+        self.setScene(self.graph_scene)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setBackgroundBrush(QColor("#fbfbfa"))
+        self.graph_scene.selectionChanged.connect(self._on_scene_selection_changed)
+
+    def fit(self) -> None:
+        rect = self.graph_scene.sceneRect()
+        if rect.isValid():
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            if self.transform().m11() > 1.6:  # a tiny graph: do not blow it up
+                self.resetTransform()
+                self.scale(1.6, 1.6)
+                self.centerOn(rect.center())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
+        factor = 1.0015 ** event.angleDelta().y()
+        scale = self.transform().m11() * factor
+        if 0.05 < scale < 8:
+            self.scale(factor, factor)
+        event.accept()
+
+    def select_node(self, node_id: str) -> None:
+        item = self.graph_scene.node_items.get(node_id)
+        if item is not None:
+            self.graph_scene.clearSelection()
+            item.setSelected(True)
+            self.centerOn(item)
+
+    def select_edge(self, index: int) -> None:
+        if 0 <= index < len(self.graph_scene.edge_items):
+            self.graph_scene.clearSelection()
+            item = self.graph_scene.edge_items[index]
+            item.setSelected(True)
+            self.centerOn(item.mid)
+
+    def _on_scene_selection_changed(self) -> None:
+        selected = self.graph_scene.selectedItems()
+        if not selected:
+            self.cleared.emit()
+            return
+        item = selected[0]
+        if isinstance(item, NodeItem):
+            self.node_clicked.emit(item.node.id)
+        elif isinstance(item, EdgeItem):
+            self.edge_clicked.emit(self.graph_scene.edge_items.index(item))
