@@ -108,6 +108,8 @@ class Store:
         self.read_only = read_only
         self.upgraded_from: list[str] | None = None
         self.backup_path: Path | None = None
+        # (last history id read, largest row id per table): see `_history_top`
+        self._history_seen: tuple[int, dict[str, int]] = (0, {})
         self.db = self._connect(create)
         try:
             self._check_and_migrate(backup_before_upgrade)
@@ -245,6 +247,16 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Database]:
+        """One write transaction (see `_transaction`)."""
+        try:
+            with self._transaction() as db:
+                yield db
+        except BaseException:
+            self._history_seen = (0, {})  # the rollback may have removed entries it read
+            raise
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Database]:
         """One write transaction, taken with the write lock up front (`BEGIN IMMEDIATE`)
         so two processes never deadlock; commits on exit, rolls back on any exception."""
         if self.read_only:
@@ -337,10 +349,11 @@ class Store:
                 raise StoreConflictError(f"the {SINGULAR[table]} {change.id} no longer exists")
 
     def _current(self, table: str, row_id: int) -> dict[str, Any] | None:
-        row = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id]).fetchone()
+        cursor = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
+        row = cursor.fetchone()
         if row is None:
             return None
-        cols = [d[0] for d in self.db.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        cols = [d[0] for d in cursor.description]
         return _decode(table, dict(zip(cols, row, strict=True)))
 
     @_translated
@@ -348,11 +361,24 @@ class Store:
         """An id that no row of `table` has ever used here (so undo/redo can reuse ids)."""
         if table not in TABLES:
             raise ValueError(table)
-        row = self.db.execute(
-            "SELECT max(m) FROM (SELECT max(id) AS m FROM " + table +
-            " UNION ALL SELECT max(row_id) FROM history WHERE table_name = ?)", [table]
-        ).fetchone()
-        return (row[0] or 0) + 1
+        top = self.db.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+        return max(top, self._history_top(table)) + 1
+
+    def _history_top(self, table: str) -> int:
+        """The largest row id of `table` named in the history.
+
+        The history is append-only and its ids grow in commit order, so only entries
+        added since the last call are read (a full scan of a long history costs
+        milliseconds per action). A rollback may remove entries already read: `write()`
+        then forgets what was read."""
+        seen, tops = self._history_seen
+        for name, top, last in self.db.execute(
+                "SELECT table_name, max(row_id), max(id) FROM history WHERE id > ?"
+                " GROUP BY table_name", [seen]).fetchall():
+            tops[name] = max(tops.get(name, 0), top)
+            seen = max(seen, last)
+        self._history_seen = (seen, tops)
+        return tops.get(table, 0)
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -367,8 +393,12 @@ class Store:
              order_by: str = "id") -> list[dict[str, Any]]:
         if table not in TABLES:
             raise ValueError(table)
-        return [_decode(table, r) for r in
-                self.db[table].rows_where(where or None, list(params), order_by=order_by)]
+        # plain SQL: sqlite-utils' `rows_where` first lists the tables, on every call
+        sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "") + \
+            (f" ORDER BY {order_by}" if order_by else "")
+        cursor = self.db.execute(sql, list(params))
+        cols = [d[0] for d in cursor.description]
+        return [_decode(table, dict(zip(cols, r))) for r in cursor.fetchall()]
 
     @_translated
     def document_text(self, doc_id: int) -> str | None:

@@ -143,3 +143,27 @@ def test_store_opened_read_only_reads_but_never_writes(tmp_path):
     store.close()
     with Store(path) as again:
         assert again.rows("entities") == []
+
+
+def test_new_ids_skip_ids_another_connection_used_and_deleted(db_path):
+    """Ids stay unique across connections even when the row is gone (its id is in the history)."""
+    first, second = Session(Store(db_path), annotator="a"), Session(Store(db_path), annotator="b")
+    doc = first.import_records([DocumentRecord(text="Russia and Turkey.")]).documents_added[0]
+    kept = first.add_entity(doc, 0, 6, "GPE").entities[0]
+    gone = second.add_entity(doc, 11, 17, "GPE").entities[0]
+    second.delete_entity(gone)
+    assert first.add_entity(doc, 0, 6, "NORP").entities[0] not in {kept, gone}
+
+
+def test_new_ids_after_a_rolled_back_write_skip_the_history_written_since(db_path):
+    """A rolled-back transaction's history entries, read meanwhile, do not hide later ones."""
+    one, other = Store(db_path), Store(db_path)
+    with pytest.raises(RuntimeError):
+        with one.write() as db:
+            one.append_history(db, "test", "t", [("entities", 5, None, None, {"x": 1})])
+            assert one.next_id("entities") == 6
+            raise RuntimeError("cancelled")
+    with other.write() as db:
+        other.append_history(db, "test", "t", [("entities", 50, None, None, {"x": 1})])
+    with one.write():
+        assert one.next_id("entities") == 51
