@@ -1,6 +1,6 @@
 """Help → Open the Worked Example: the sample article fully annotated, in its own window.
 
-The example is imported from `seeds/worked-example.jsonl` into a store of its own
+The example is imported from `seeds/example/worked-example.jsonl` into a store of its own
 in the user data folder, recreated each time, so whatever the user tries there
 never touches their corpus.
 """
@@ -16,7 +16,7 @@ from ui.errors import show_user_error, user_errors
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-EXAMPLE_FILE = "worked-example.jsonl"
+EXAMPLE_FILE = Path("example", "worked-example.jsonl")
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 

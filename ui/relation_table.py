@@ -203,16 +203,14 @@ def _display(row: RelationRow, col: int) -> str:
 
 
 def _sort_value(row: RelationRow, col: int) -> object:
-    if col == HEAD:
-        return (row.head.casefold(), row.position)
-    if col == TAIL:
-        return (row.tail.casefold(), row.position)
-    if col == CONFIDENCE:
-        return (CONFIDENCE_RANK.get(row.confidence, 0), row.position)
+    """Sort keys, ties broken by position in the text."""
     if col == EVIDENCE:
         return (row.position, row.id)
-    return ((row.label, "", "", "", "", row.note.casefold(), row.annotator, row.time)[col],
-            row.position)
+    if col == CONFIDENCE:
+        return (CONFIDENCE_RANK.get(row.confidence, 0), row.position)
+    key = {HEAD: row.head.casefold(), LABEL: row.label, TAIL: row.tail.casefold(),
+           NOTE: row.note.casefold(), ANNOTATOR: row.annotator, TIME: row.time}[col]
+    return (key, row.position)
 
 
 def _tooltip(row: RelationRow, col: int) -> str:
@@ -238,8 +236,9 @@ class RelationFilterModel(QSortFilterProxyModel):
     def set_filter_text(self, text: str) -> None:
         words = tuple(text.casefold().split())
         if words != self._words:
+            self.beginFilterChange()
             self._words = words
-            self.invalidateFilter()
+            self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         if not self._words:
