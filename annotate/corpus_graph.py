@@ -227,28 +227,33 @@ def to_networkx(graph: CorpusGraph):  # -> nx.MultiDiGraph
 
 SMALL_COMPONENT = 6  # laid out on a circle
 SPRING_LIMIT = 150  # components up to this size get a force-directed layout
+EDGE_LENGTH = 1.5  # layout units
 
 
-def layout(graph: CorpusGraph, seed: int = 7) -> dict[str, tuple[float, float]]:
+def layout(graph: CorpusGraph, seed: int = 7, aspect: float = 1.5
+           ) -> dict[str, tuple[float, float]]:
     """Positions for every node, about one unit apart, each connected component laid out
     on its own (networkx spring layout; large components as BFS shells around their
     best-connected actor, relaxed by a few spring steps) and the components packed in
-    rows, largest first. Deterministic for a given graph and seed."""
+    rows, largest first, into an area `aspect` times as wide as high. Deterministic for
+    a given graph and seed."""
     import networkx as nx
 
     g = nx.Graph()
     g.add_nodes_from(n.id for n in graph.nodes)
-    for e in graph.edges:
-        weight = g.edges[e.source, e.target]["weight"] + e.count if g.has_edge(
-            e.source, e.target) else e.count
-        g.add_edge(e.source, e.target, weight=weight)
+    for e in graph.edges:  # `labels`: how many edges (each with its label) join the pair
+        labels = g.edges[e.source, e.target]["labels"] + 1 if g.has_edge(
+            e.source, e.target) else 1
+        g.add_edge(e.source, e.target, labels=labels, weight=1.0 / labels)
     components = sorted((sorted(c, key=lambda n: int(n[1:])) for c in nx.connected_components(g)),
                         key=lambda c: (-len(c), int(c[0][1:])))
-    placed = [_component_layout(g.subgraph(c), c, seed) for c in components]
-    return _pack(placed)
+    sizes = {n.id: disc_size(n.mentions) for n in graph.nodes}
+    placed = [_component_layout(g.subgraph(c), c, seed, sizes) for c in components]
+    return _pack(placed, aspect)
 
 
-def _component_layout(sub: Any, nodes: list[str], seed: int) -> dict[str, tuple[float, float]]:
+def _component_layout(sub: Any, nodes: list[str], seed: int, sizes: dict[str, float]
+                      ) -> dict[str, tuple[float, float]]:
     import networkx as nx
 
     n = len(nodes)
@@ -258,12 +263,73 @@ def _component_layout(sub: Any, nodes: list[str], seed: int) -> dict[str, tuple[
     if n <= SMALL_COMPONENT:
         pos = nx.circular_layout(nodes, scale=max(scale, 0.8))
     elif n <= SPRING_LIMIT:
-        pos = nx.spring_layout(sub, seed=seed, scale=scale, iterations=60)
+        # a longer ideal edge than networkx's default spreads the leaves around hubs
+        # pairs joined by several labels pull less, leaving room for their bent edges
+        pos = nx.spring_layout(sub, seed=seed, k=2.2 / math.sqrt(n), weight="weight",
+                               iterations=100 if n <= 60 else 50)
+        pos = _spread(_edge_length(pos, sub, EDGE_LENGTH), sizes, sub)
+        pos = _level(pos)
     else:
         pos = nx.shell_layout(sub, nlist=_shells(sub), scale=scale)
         if n <= 4 * SPRING_LIMIT:
-            pos = nx.spring_layout(sub, pos=pos, seed=seed, scale=scale, iterations=8)
+            pos = nx.spring_layout(sub, pos=pos, seed=seed, scale=scale, iterations=8,
+                                   weight=None)
     return {k: (float(v[0]), float(v[1])) for k, v in pos.items()}
+
+
+def _edge_length(pos: dict[str, Any], sub: Any, length: float) -> dict[str, Any]:
+    """Scale a layout so its median edge is `length` long (a chain or a far leaf would
+    otherwise squeeze the rest when the layout is fitted to a box)."""
+    import numpy as np
+
+    lengths = [math.dist(pos[a], pos[b]) for a, b in sub.edges]
+    median = float(np.median(lengths)) if lengths else 0.0
+    factor = length / median if median > 1e-9 else 1.0
+    return {n: (p[0] * factor, p[1] * factor) for n, p in pos.items()}
+
+
+def disc_size(mentions: int) -> float:
+    """Room an actor's disc and name need, in layout units (the view draws discs
+    about 100 pixels to the unit)."""
+    return min(0.09 + 0.045 * math.sqrt(max(mentions, 1)), 0.46) + 0.18
+
+
+def _spread(pos: dict[str, Any], sizes: dict[str, float], sub: Any,
+            rounds: int = 80) -> dict[str, Any]:
+    """Push apart discs that overlap (hubs pull their neighbours in close), and pairs
+    joined by several labels until their edges' labels fit, a little at a time so the
+    layout keeps its shape."""
+    import numpy as np
+
+    nodes = list(pos)
+    at = {n: i for i, n in enumerate(nodes)}
+    xy = np.array([pos[n] for n in nodes], dtype=float)
+    room = np.array([sizes.get(n, 0.3) for n in nodes])
+    need = room[:, None] + room[None, :]
+    for a, b, labels in sub.edges(data="labels"):
+        i, j = at[a], at[b]
+        need[i, j] = need[j, i] = max(need[i, j], 1.0 + 0.55 * labels)
+    np.fill_diagonal(need, 0.0)
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.maximum(np.linalg.norm(delta, axis=-1), 1e-6)
+        overlap = np.clip(need - dist, 0.0, None)
+        if not overlap.any():
+            break
+        push = (delta / dist[..., None]) * (overlap[..., None] * 0.5)
+        xy += push.sum(axis=1) * 0.5
+    return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy, strict=True)}
+
+
+def _level(pos: dict[str, Any]) -> dict[str, Any]:
+    """Turn a layout so its longest extent runs left to right (screens are wide)."""
+    import numpy as np
+
+    xy = np.array(list(pos.values()), dtype=float)
+    centred = xy - xy.mean(axis=0)
+    _, vectors = np.linalg.eigh(centred.T @ centred)
+    turned = centred @ vectors[:, ::-1]  # the principal axis first
+    return {n: (float(x), float(y)) for n, (x, y) in zip(pos, turned, strict=True)}
 
 
 def _shells(sub: Any) -> list[list[str]]:
@@ -287,14 +353,16 @@ def _shells(sub: Any) -> list[list[str]]:
     return shells
 
 
-def _pack(placed: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[float, float]]:
-    """Shelf-pack component layouts (largest first) into rows of a roughly square area."""
+def _pack(placed: list[dict[str, tuple[float, float]]], aspect: float
+          ) -> dict[str, tuple[float, float]]:
+    """Shelf-pack component layouts (largest first) into rows of an area `aspect` times
+    as wide as high."""
     boxes = []
     for pos in placed:
         xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
         boxes.append((min(xs), min(ys), max(xs) - min(xs) + 1.6, max(ys) - min(ys) + 1.6))
     total = sum(w * h for _, _, w, h in boxes)
-    width = max(math.sqrt(total) * 1.2, max((b[2] for b in boxes), default=1))
+    width = max(math.sqrt(total * aspect) * 1.1, max((b[2] for b in boxes), default=1))
     out: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
     for pos, (x0, y0, w, h) in zip(placed, boxes, strict=True):

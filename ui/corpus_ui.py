@@ -3,7 +3,8 @@
 `install_corpus_ui(window)` puts the document view in a tab beside "Graph" and
 "Statistics", adds the Search panel as a dock, a filter row to the document list and
 View menu entries. Graph and statistics are read again after a change only when shown.
-`ARCMARK_START_VIEW` opens a view at start: `graph`, `statistics` or `search:QUERY`.
+`ARCMARK_START_VIEW` opens a view at start: `graph` (or `graph:HEAD|LABEL|TAIL` with that
+link selected), `statistics` or `search:QUERY`.
 """
 from __future__ import annotations
 
@@ -195,6 +196,11 @@ class CorpusUi(QObject):
         name, _, query = spec.partition(":")
         if name == "graph":
             self.tabs.setCurrentIndex(GRAPH_TAB)
+            parts = query.split("|")
+            if len(parts) == 3:  # graph:Russia|ALLY_OF|Turkey selects that link
+                index = self.graph.edge_index(*parts)
+                if index is not None:
+                    self.graph.view.select_edge(index)
         elif name in ("statistics", "stats"):
             self.tabs.setCurrentIndex(STATS_TAB)
         elif name == "search":

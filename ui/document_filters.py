@@ -24,7 +24,7 @@ class DocumentFilterBar(QWidget):
         self.session = session
         self.entity_edit = QLineEdit(self)
         self.entity_edit.setObjectName("documentEntityFilter")
-        self.entity_edit.setPlaceholderText("Mentions entity… (e.g. Moscow)")
+        self.entity_edit.setPlaceholderText("Entity, e.g. Moscow")
         self.entity_edit.setClearButtonEnabled(True)
         self.entity_edit.setToolTip("Documents that mention this entity, or another name joined "
                                     "to it by SAME_AS anywhere in the corpus")

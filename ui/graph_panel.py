@@ -19,7 +19,7 @@ from annotate import corpus_graph
 from annotate.corpus_graph import CorpusGraph, Evidence, Mention
 from annotate.model import DOCUMENT_STATUSES
 from annotate.session import Session
-from ui.graph_view import GraphView
+from ui.graph_view import GraphView, unit_for
 from ui.search_panel import HTML_ROLE, MATCH_COLOUR, HitDelegate
 
 Index = QModelIndex | QPersistentModelIndex
@@ -190,7 +190,7 @@ class GraphPanel(QWidget):
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([900, 360])
+        self.splitter.setSizes([1000, 320])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -262,10 +262,16 @@ class GraphPanel(QWidget):
                                         relation_labels=self._checked(self.relation_menu),
                                         connected_only=self.linked_only.isChecked())
         schema = self.session.schema
+        size = self.view.viewport().size()
+        width, height = (size.width(), size.height()) if self.view.isVisible() else (900, 620)
+        positions = corpus_graph.layout(self.shown, aspect=max(width, 200) / max(height, 200))
         self.view.graph_scene.set_graph(
-            self.shown, corpus_graph.layout(self.shown),
-            {e.name: e.colour for e in schema.entity_labels},
-            {r.name: r.colour for r in schema.relation_labels}, self.font())
+            self.shown, positions, {e.name: e.colour for e in schema.entity_labels},
+            {r.name: r.colour for r in schema.relation_labels}, self.font(),
+            unit_for(positions, width, height))
+        used = {e.label for e in self.shown.edges}
+        self.view.set_legend([(r.name, r.colour, r.directed) for r in schema.relation_labels
+                              if r.name in used])
         n, m = len(self.shown.nodes), len(self.shown.edges)
         self.info.setText(f"{n} actor{'s' * (n != 1)}, {m} link{'s' * (m != 1)}"
                           + (f" (of {len(self.full.nodes)} actors)"

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 
 from annotate.corpus_graph import ActorEdge, ActorNode, CorpusGraph
 
-UNIT = 110.0  # scene pixels per layout unit
+UNIT, MIN_UNIT, MAX_UNIT = 110.0, 60.0, 170.0  # scene pixels per layout unit
 ALWAYS_NAMED = 40  # the best-known actors keep their name at any zoom
 NODE_Z, EDGE_Z = 2.0, 1.0
 SELECTED = QColor("#1d4ed8")
+READABLE_ZOOM, MAX_TEXT_SCALE = 0.9, 2.5  # text keeps about 90% of its size down to 36% zoom
 
 
 def node_radius(mentions: int) -> float:
@@ -38,11 +39,17 @@ def edge_width(count: int) -> float:
     return 1.2 + 1.8 * math.log2(1 + count)
 
 
+def readable_scale(lod: float) -> float:
+    """How much to enlarge text drawn at zoom `lod` so it stays readable when zoomed out."""
+    return min(max(1.0, READABLE_ZOOM / max(lod, 1e-6)), MAX_TEXT_SCALE)
+
+
 class NodeItem(QGraphicsItem):
-    def __init__(self, node: ActorNode, colour: str, named: bool, font: QFont) -> None:
+    def __init__(self, node: ActorNode, colour: str, named: bool, font: QFont,
+                 unit: float = UNIT) -> None:
         super().__init__()
         self.node = node
-        self.radius = node_radius(node.mentions)
+        self.radius = node_radius(node.mentions) * max(min(unit / UNIT, 1.0), 0.75)
         self.colour = QColor(colour)
         self.named = named
         self.font = font
@@ -56,13 +63,13 @@ class NodeItem(QGraphicsItem):
                         f"{'s' * (len(node.documents) != 1)}"
                         + (f"\nalso: {', '.join(also)}" if also else ""))
         metrics = QFontMetricsF(font)
-        self._label_width = metrics.horizontalAdvance(node.text)
-        self._label_height = metrics.height()
+        self.label_width = metrics.horizontalAdvance(node.text)
+        self.label_height = metrics.height()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         r = self.radius + 3
-        half = max(self._label_width / 2 + 4, r)
-        return QRectF(-half, -r, 2 * half, 2 * r + self._label_height + 6)
+        half = max((self.label_width / 2 + 4) * MAX_TEXT_SCALE, r)
+        return QRectF(-half, -r, 2 * half, 2 * r + (self.label_height + 6) * MAX_TEXT_SCALE)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -77,13 +84,16 @@ class NodeItem(QGraphicsItem):
                             3.0 if selected else 1.2))
         painter.setBrush(QBrush(self.colour))
         painter.drawEllipse(QPointF(0, 0), self.radius, self.radius)
-        if self.named or selected or lod * self.radius > 9 or lod > 1.4:
-            self._paint_name(painter)
+        if self.named or selected or lod * self.radius > 11 or lod > 1.4:
+            painter.save()
+            self._paint_name(painter, readable_scale(lod))
+            painter.restore()
 
-    def _paint_name(self, painter: QPainter) -> None:
+    def _paint_name(self, painter: QPainter, scale: float) -> None:
         painter.setFont(self.font)
-        top = self.radius + 3
-        rect = QRectF(-self._label_width / 2 - 3, top, self._label_width + 6, self._label_height)
+        painter.translate(0, self.radius + 3)
+        painter.scale(scale, scale)
+        rect = QRectF(-self.label_width / 2 - 3, 0, self.label_width + 6, self.label_height)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 215))  # a light plate keeps names readable
         painter.drawRoundedRect(rect, 3, 3)
@@ -103,6 +113,7 @@ class EdgeItem(QGraphicsItem):
         self.font = font
         self.show_label = show_label
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)  # a hovered edge shows its label
         self.setZValue(EDGE_Z)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.text = f"{edge.label} ×{edge.count}" if edge.count > 1 else edge.label
@@ -127,10 +138,16 @@ class EdgeItem(QGraphicsItem):
         stroker = QPainterPathStroker()
         stroker.setWidth(max(self.width + 6, 9))
         self._shape = stroker.createStroke(self.path)
-        self._bounds = self._shape.boundingRect().adjusted(-70, -14, 70, 14)
+        self._bounds = self._shape.boundingRect().adjusted(-150, -30, 150, 30)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return self._bounds
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.update()
 
     def shape(self) -> QPainterPath:
         return self._shape
@@ -147,8 +164,10 @@ class EdgeItem(QGraphicsItem):
         if self.edge.directed:
             self._paint_arrow(painter, colour)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if selected or (self.show_label and lod > 0.45) or lod > 1.2:
-            self._paint_label(painter, colour)
+        if selected or self.isUnderMouse() or (self.show_label and lod > 0.95) or lod > 1.6:
+            painter.save()
+            self._paint_label(painter, colour, readable_scale(lod))
+            painter.restore()
 
     def _paint_arrow(self, painter: QPainter, colour: QColor) -> None:
         size = 7 + self.width * 1.6
@@ -159,11 +178,13 @@ class EdgeItem(QGraphicsItem):
         painter.setBrush(colour)
         painter.drawPolygon(QPolygonF([tip, left, right]))
 
-    def _paint_label(self, painter: QPainter, colour: QColor) -> None:
+    def _paint_label(self, painter: QPainter, colour: QColor, scale: float) -> None:
         painter.setFont(self.font)
         metrics = QFontMetricsF(self.font)
         w, h = metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
-        rect = QRectF(self.mid.x() - w / 2, self.mid.y() - h / 2, w, h)
+        painter.translate(self.mid)
+        painter.scale(scale, scale)
+        rect = QRectF(-w / 2, -h / 2, w, h)
         painter.setPen(QPen(colour, 1))
         painter.setBrush(QColor(255, 255, 255, 235))
         painter.drawRoundedRect(rect, 4, 4)
@@ -191,7 +212,8 @@ class GraphScene(QGraphicsScene):
 
     def set_graph(self, graph: CorpusGraph, positions: dict[str, tuple[float, float]],
                   node_colours: dict[str, str], edge_colours: dict[str, str],
-                  font: QFont) -> None:
+                  font: QFont, unit: float = UNIT) -> None:
+        """Draw `graph` with layout `positions` (in units of `unit` scene pixels)."""
         self.clear()
         self.graph = graph
         self.node_items, self.edge_items = {}, []
@@ -199,9 +221,10 @@ class GraphScene(QGraphicsScene):
         small.setPointSizeF(max(font.pointSizeF() - 1.5, 7.0))
         named = {n.id for n in sorted(graph.nodes, key=lambda n: -n.mentions)[:ALWAYS_NAMED]}
         for node in graph.nodes:
-            item = NodeItem(node, node_colours.get(node.label, "#cccccc"), node.id in named, font)
+            item = NodeItem(node, node_colours.get(node.label, "#cccccc"), node.id in named, font,
+                            unit)
             x, y = positions.get(node.id, (0.0, 0.0))
-            item.setPos(x * UNIT, y * UNIT)
+            item.setPos(x * unit, y * unit)
             self.addItem(item)
             self.node_items[node.id] = item
         show_labels = len(graph.edges) <= 150
@@ -210,7 +233,19 @@ class GraphScene(QGraphicsScene):
                             edge_colours.get(edge.label, "#6b7280"), bend, small, show_labels)
             self.addItem(item)
             self.edge_items.append(item)
-        self.setSceneRect(self.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+        self.setSceneRect(self._drawing_rect())
+
+    def _drawing_rect(self) -> QRectF:
+        """Where the discs are, with room for names (item bounds also cover text enlarged
+        for zooming out, which would make fitting zoom out too far)."""
+        if not self.node_items:
+            return QRectF(0, 0, 400, 300)
+        rect = QRectF()
+        for item in self.node_items.values():
+            r, half = item.radius, max(item.radius, item.label_width / 2 + 6)
+            rect = rect.united(QRectF(item.pos().x() - half, item.pos().y() - r, 2 * half,
+                                      2 * r + item.label_height + 6))
+        return rect.adjusted(-20, -20, 20, 20)
 
 
 def _bends(edges: tuple[ActorEdge, ...]) -> list[float]:
@@ -227,6 +262,16 @@ def _bends(edges: tuple[ActorEdge, ...]) -> list[float]:
             # the normal flips with direction: keep bends of opposite edges apart
             bends[i] = offset if int(e.source[1:]) < int(e.target[1:]) else -offset
     return bends
+
+
+def unit_for(positions: dict[str, tuple[float, float]], width: int, height: int) -> float:
+    """Scene pixels per layout unit so the drawing fits `width` × `height` at zoom 1,
+    within limits that keep discs apart (small graphs) and the scene sane (large ones)."""
+    if not positions:
+        return UNIT
+    xs, ys = [p[0] for p in positions.values()], [p[1] for p in positions.values()]
+    span_x, span_y = max(xs) - min(xs) + 1.2, max(ys) - min(ys) + 1.2
+    return max(MIN_UNIT, min(MAX_UNIT, (width - 60) / span_x, (height - 60) / span_y))
 
 
 class GraphView(QGraphicsView):
@@ -250,7 +295,43 @@ class GraphView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setBackgroundBrush(QColor("#fbfbfa"))
+        self.legend: list[tuple[str, str, bool]] = []
         self.graph_scene.selectionChanged.connect(self._on_scene_selection_changed)
+
+    def set_legend(self, entries: list[tuple[str, str, bool]]) -> None:
+        """Relation labels shown in the corner: (label, colour, directed)."""
+        self.legend = entries
+        self.viewport().update()
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        if not self.legend:
+            return
+        painter.save()
+        painter.resetTransform()  # viewport coordinates: the legend does not zoom
+        metrics = QFontMetricsF(self.font())
+        line = metrics.height() + 3
+        width = max(metrics.horizontalAdvance(name) for name, _, _ in self.legend) + 46
+        height = line * len(self.legend) + 10
+        viewport = self.viewport().rect()
+        box = QRectF(viewport.right() - width - 8, viewport.bottom() - height - 8, width, height)
+        painter.setPen(QPen(QColor("#d1d5db"), 1))
+        painter.setBrush(QColor(255, 255, 255, 225))
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setFont(self.font())
+        for i, (name, colour, directed) in enumerate(self.legend):
+            y = box.top() + 5 + i * line + line / 2
+            painter.setPen(QPen(QColor(colour), 3))
+            painter.drawLine(QPointF(box.left() + 8, y), QPointF(box.left() + 30, y))
+            if directed:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(colour))
+                painter.drawPolygon(QPolygonF([QPointF(box.left() + 34, y),
+                                               QPointF(box.left() + 27, y - 4),
+                                               QPointF(box.left() + 27, y + 4)]))
+            painter.setPen(QColor("#1f2937"))
+            painter.drawText(QRectF(box.left() + 38, y - line / 2, width, line),
+                             Qt.AlignmentFlag.AlignVCenter, name)
+        painter.restore()
 
     def fit(self) -> None:
         rect = self.graph_scene.sceneRect()
