@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -13,6 +14,14 @@ from ui.app import run_gui
 from ui.main_window import MainWindow
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Qt caches the settings path per process: start every test from empty settings."""
+    QSettings("Arcmark", "Arcmark").clear()
+    yield
+    QSettings("Arcmark", "Arcmark").clear()
 
 
 def _main_window() -> MainWindow | None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextCursor
 
 from annotate.model import DocumentRecord, EntityRecord
@@ -11,6 +11,14 @@ from ui.main_window import MainWindow
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 TEXT = "Vladimir Putin met Recep Tayyip Erdogan in Moscow. Russia and Turkey are allies."
 MODEL = "model:test_model@1.0"
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Qt caches the settings path per process: start every test from empty settings."""
+    QSettings("Arcmark", "Arcmark").clear()
+    yield
+    QSettings("Arcmark", "Arcmark").clear()
+
 
 
 def _suggest(text: str, word: str, label: str) -> EntityRecord:
@@ -262,3 +270,14 @@ def test_right_click_menu_labels_the_selection(qtbot, window):
 def test_tooltip_names_label_origin_and_status(window):
     span = window.view.spans()[entity_at(window, "Moscow")]
     assert "GPE" in span.tooltip and "test_model@1.0" in span.tooltip and "Suggestion" in span.tooltip
+
+
+def test_deleting_the_open_document_opens_another(make_window):
+    window = make_window(DocumentRecord(text="First article about Russia.", title="First"),
+                         DocumentRecord(text="Second article about Turkey.", title="Second"))
+    first = window.presenter.doc_id
+    window.perform(lambda: window.session.delete_document(first))
+    assert window.presenter.document.title == "Second"
+    assert len(window.documents.model.ids()) == 1
+    window.actions.undo.trigger()
+    assert len(window.documents.model.ids()) == 2

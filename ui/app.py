@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ui.errors import first_line, install_excepthook, user_errors
@@ -56,6 +56,9 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
     finally:
         window.runner.cancel()
         window.runner.wait(15_000)
+        # destroy the window (and its timers) before the store it reads is closed
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         session.store.close()
 
 

@@ -224,16 +224,16 @@ class EntityTableView(QTableView):
         for col in (LABEL, STATUS, ORIGIN, START, END):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
-        self.selectionModel().currentRowChanged.connect(self._on_selection_current_changed)
+        # selection, not the current index: focusing the table makes a row current, and
+        # that must not select an entity
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
-    def _on_selection_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.entity_selected.emit(int(current.data(ID_ROLE)) if current.isValid() else None)
+    def _on_selection_changed(self, _selected: object, _deselected: object) -> None:
+        self.entity_selected.emit(self.selected_entity())
 
     def selected_entity(self) -> int | None:
-        index = self.selectionModel().currentIndex()
-        if not index.isValid() or not self.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return None
-        return int(index.data(ID_ROLE))
+        rows = self.selectionModel().selectedRows()
+        return int(rows[0].data(ID_ROLE)) if rows else None
 
     def select_entity(self, entity_id: int | None) -> None:
         """Select the row of `entity_id` (or nothing) without emitting `entity_selected`."""

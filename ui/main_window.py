@@ -246,10 +246,11 @@ class MainWindow(QMainWindow):
 
     def apply_change(self, change: Change) -> None:
         """Redraw what `change` names: the open document's rows, list counts, menus."""
+        was_open = self.presenter.doc_id
         self.presenter.apply(change)
         if change.document_list or change.documents:
             self.documents.set_documents(self.session.documents())
-        if self.presenter.doc_id is not None and self.presenter.document is None:
+        if was_open is not None and self.presenter.doc_id is None:  # the open one was deleted
             self.open_document(self.documents.neighbour(None, 1))
         self._update_document_state()
         self.change_applied.emit(change)
@@ -456,7 +457,12 @@ class MainWindow(QMainWindow):
         if not self._shown:
             # the text was laid out before the window had its size: start at the top
             self._shown = True
-            QTimer.singleShot(0, lambda: self.view.verticalScrollBar().setValue(0))
+            QTimer.singleShot(0, self._on_first_shown)
+
+    def _on_first_shown(self) -> None:
+        self.view.verticalScrollBar().setValue(0)
+        if self.presenter.doc_id is not None:
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.settings.setValue("window/geometry", self.saveGeometry())
