@@ -1,6 +1,8 @@
 """Relations in the window, driven with the mouse and the keyboard on a real store."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, Qt
@@ -38,17 +40,18 @@ def _record() -> DocumentRecord:
 
 
 @pytest.fixture
-def window(qtbot, session) -> MainWindow:
+def window(qtbot, session) -> Iterator[MainWindow]:
     session.import_records([_record()])
     window = MainWindow(session)
-    qtbot.addWidget(window)
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.view.setFocus()
-    return window
+    yield window
+    window.close()
+    shiboken6.delete(window)  # with its timers, before the store closes
 
 
 def entity(window: MainWindow, word: str, nth: int = 0) -> int:

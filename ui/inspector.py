@@ -21,6 +21,7 @@ from annotate.schema import RelationLabel
 from ui.entity_table import origin_text
 from ui.relation_table import short_time
 
+EVIDENCE_CHARS = 240  # a long evidence passage is cut here (the tooltip has it all)
 STATUS_TEXT = {"suggested": "Suggestion (not reviewed)", "accepted": "Accepted",
                "rejected": "Rejected"}
 
@@ -147,7 +148,8 @@ class RelationInspector(QGroupBox):
         self._check_confidence(relation.confidence)
         if not self.note.hasFocus() or self.note.text() == relation.note:
             self.note.setText(relation.note)
-        self.evidence.setText(evidence)
+        self.evidence.setText(_elide(evidence, EVIDENCE_CHARS))
+        self.evidence.setToolTip(evidence if len(evidence) > EVIDENCE_CHARS else "")
         who = relation.annotator or "unknown"
         self.meta.setText(f"{who}, {short_time(relation.updated_at)}")
 
@@ -250,6 +252,10 @@ def _label_text(label: RelationLabel) -> str:
     arrow = "→" if label.directed else "—"
     key = f"  ({label.key})" if label.key else ""
     return f"{arrow}{label.name}{arrow}{key}"
+
+
+def _elide(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _one_line(text: str) -> str:

@@ -305,12 +305,16 @@ class RelationTablePanel(QWidget):
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        for col in (HEAD, LABEL, TAIL, CONFIDENCE, ANNOTATOR, TIME):
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col in (LABEL, CONFIDENCE):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(EVIDENCE, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(EVIDENCE, 260)
-        header.resizeSection(NOTE, 160)
+        header.setSectionResizeMode(EVIDENCE, QHeaderView.ResizeMode.Stretch)
+        width = self.fontMetrics().horizontalAdvance
+        for col, sample in ((HEAD, "the Russian Federation"), (TAIL, "the Russian Federation"),
+                            (NOTE, "a note of some length"), (ANNOTATOR, "annotator"),
+                            (TIME, "2026-01-01 00:00")):
+            header.resizeSection(col, width(sample) + 16)
+        header.setMinimumSectionSize(40)
 
     def _on_selection_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.relation_selected.emit(int(current.data(ID_ROLE)) if current.isValid() else None)

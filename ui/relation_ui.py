@@ -115,15 +115,24 @@ class RelationUi(QObject):
         self.actions = RelationActions(window)
         self.actions.bind(self.view, window.table, self.table.table)
         self.menu = self.actions.build_menu(window)
+        self._add_docks()
+        self._connect()
+        self.reload()
+
+    def _add_docks(self) -> None:
+        window = self.window
+        # the side columns run the full height; the relation table sits under the text
+        window.setCorner(Qt.Corner.BottomLeftCorner, Dock.LeftDockWidgetArea)
+        window.setCorner(Qt.Corner.BottomRightCorner, Dock.RightDockWidgetArea)
         self.table_dock = window.add_dock("relationDock", "Relations", self.table,
                                           Dock.BottomDockWidgetArea)
         self.inspector_dock = window.add_dock("inspectorDock", "Inspector", self.inspector,
                                               Dock.RightDockWidgetArea)
-        for dock in (self.table_dock, self.inspector_dock):
-            window.restoreDockWidget(dock)  # the saved layout was restored before they existed
+        # the window restored its saved layout before these docks existed
+        window.restoreDockWidget(self.table_dock)
+        if not window.restoreDockWidget(self.inspector_dock):
+            window.splitDockWidget(window.entity_dock, self.inspector_dock, Qt.Orientation.Vertical)
         self._add_dock_toggles()
-        self._connect()
-        self.reload()
 
     def _add_dock_toggles(self) -> None:
         view_menu = self.window.menus.get("view")
