@@ -21,7 +21,7 @@ def _fresh_settings():
 
 
 @pytest.fixture
-def window(qtbot, session):
+def window(session, qtbot):
     def make(*records: DocumentRecord) -> MainWindow:
         if records:
             session.import_records(list(records))

@@ -27,7 +27,7 @@ def _suggest(text: str, word: str, label: str) -> EntityRecord:
 
 
 @pytest.fixture
-def make_window(qtbot, session):
+def make_window(session, qtbot):
     def make(*records: DocumentRecord) -> MainWindow:
         if records:
             session.import_records(list(records))
