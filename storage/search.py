@@ -115,11 +115,13 @@ def documents_with_relation_label(store: Store, label: str) -> set[int]:
 
 
 def documents_by_annotator(store: Store, annotator: str) -> set[int]:
-    """Documents with an entity or relation by `annotator`, or that they edited."""
+    """Documents with an entity or relation by `annotator`, or that they edited (an
+    import or a model run is not an edit)."""
     sql = """
         SELECT doc_id FROM entities WHERE annotator = ?
         UNION SELECT doc_id FROM relations WHERE annotator = ?
-        UNION SELECT doc_id FROM history WHERE annotator = ? AND doc_id IS NOT NULL"""
+        UNION SELECT doc_id FROM history WHERE annotator = ? AND doc_id IS NOT NULL
+          AND action != 'import' AND action NOT LIKE 'pre-annotate%'"""
     ids = {r[0] for r in store.db.execute(sql, [annotator] * 3).fetchall()}
     existing = set(store.document_ids())
     return ids & existing

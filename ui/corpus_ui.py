@@ -170,6 +170,8 @@ class CorpusUi(QObject):
         self._changed.start()
 
     def _refresh_after_change(self) -> None:
+        if not self.window.isVisible():
+            return  # closed (its store may be too); views read again when shown
         current = self.tabs.currentIndex()
         if current in self._stale:
             self._on_tabs_current_changed(current)
