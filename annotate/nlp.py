@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -59,11 +60,29 @@ def model_id(nlp: Any) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}@{meta.get('version', '0')}"
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+
+
+def split_paragraphs(text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut sentences at blank lines: a headline or a byline never runs into the next paragraph
+    (the statistical segmenter often joins them, having no full stop to go by)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sentences:
+        for brk in _PARAGRAPH_BREAK.finditer(text, start, end):
+            if brk.start() > start:
+                out.append((start, brk.start()))
+            start = brk.end()
+        if end > start:
+            out.append((start, end))
+    return out
+
+
 def doc_to_data(doc: Any) -> tuple[tuple[Span, ...], tuple[tuple[int, int], ...]]:
     """Entities and sentences of a spaCy Doc as plain code-point offsets."""
     ents = tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
-    sents = tuple((s.start_char, s.end_char) for s in doc.sents) if doc.has_annotation(
-        "SENT_START") else ()
+    sents: tuple[tuple[int, int], ...] = ()
+    if doc.has_annotation("SENT_START"):
+        sents = tuple(split_paragraphs(doc.text, ((s.start_char, s.end_char) for s in doc.sents)))
     return ents, sents
 
 
@@ -90,7 +109,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     nlp = _sentencizer()
     nlp.max_length = max(nlp.max_length, len(text) + 1)
     doc = nlp(text)
-    return [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))]
+    return split_paragraphs(text, ((s.start_char, s.end_char) for s in doc.sents)) or [(0, len(text))]
 
 
 ProgressFn = Callable[[int], object]

@@ -72,3 +72,13 @@ def test_model_is_loaded_once_with_only_the_needed_components():
     nlp = load_model()
     assert load_model() is nlp
     assert nlp.pipe_names == ["tok2vec", "senter", "ner"]
+
+
+def test_sentences_never_run_across_a_blank_line(session, seed_text):
+    """Headlines and bylines are sentences of their own, so evidence stays short."""
+    doc = _seed(session, seed_text)
+    preannotate(session)
+    sentences = session.document(doc).sentences
+    assert all("\n\n" not in seed_text[s:e] for s, e in sentences)
+    assert seed_text[slice(*sentences[0])] == (
+        "Turkey fights alongside Russia and Iran – unthinkable a short while ago")

@@ -21,7 +21,8 @@ CLI_BUSY = ROOT / "tests" / "helpers" / "cli_busy.py"
 
 def make_store(path: Path, texts: list[str]) -> list[int]:
     with Store(path) as store:
-        return Session(store).import_records([DocumentRecord(text=t) for t in texts]).documents_added
+        result = Session(store).import_records([DocumentRecord(text=t) for t in texts])
+    return result.documents_added
 
 
 def adder(db: Path, doc_id: int, count: int, offset: int, name: str) -> subprocess.Popen:
@@ -149,7 +150,8 @@ def test_cli_on_a_store_locked_too_long_prints_one_line_and_exits_1(tmp_path, co
     make_store(db, ["Russia and Turkey met in Ankara."])
     text = tmp_path / "news.txt"
     text.write_text("Iran met Turkey in Astana.\n", encoding="utf-8")
-    args = ["import", "--db", str(db), str(text)] if command == "import" else ["ner", "--db", str(db)]
+    args = (["import", "--db", str(db), str(text)] if command == "import"
+            else ["ner", "--db", str(db)])
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

@@ -120,7 +120,8 @@ def test_named_encodings_decode_what_detection_refuses(tmp_path, session):
 def test_a_wrong_named_encoding_is_one_line(tmp_path, seeded_db):
     path = tmp_path / "ru.txt"
     path.write_bytes(RUSSIAN.encode("cp1251"))
-    for encoding, expected in (("utf-16", "not valid utf-16"), ("no-such-codec", "unknown encoding")):
+    cases = (("utf-16", "not valid utf-16"), ("no-such-codec", "unknown encoding"))
+    for encoding, expected in cases:
         before = dump(seeded_db)
         result = run("import", "--db", str(seeded_db), "--encoding", encoding, str(path))
         lines = error_lines(result)
@@ -134,7 +135,8 @@ GOOD_FILES = {
     "bom-utf8.txt": (b"\xef\xbb\xbfRussia and Turkey.\n", "Russia and Turkey.\n"),
     "bom-utf16le.txt": ("Россия и Турция.\n".encode("utf-16"), "Россия и Турция.\n"),
     "bom-utf16be.txt": (b"\xfe\xff" + "Türkiye 🇹🇷.\n".encode("utf-16-be"), "Türkiye 🇹🇷.\n"),
-    "crlf.txt": (b"Line one.\r\nLine two.\r\n\r\nOld Mac\rend.", "Line one.\nLine two.\n\nOld Mac\nend."),
+    "crlf.txt": (b"Line one.\r\nLine two.\r\n\r\nOld Mac\rend.",
+                 "Line one.\nLine two.\n\nOld Mac\nend."),
     "tabs-nbsp.txt": ("A\tB\u00a0C\u2009D\u200bE\n".encode(), "A\tB\u00a0C\u2009D\u200bE\n"),
     "html.md": (b"<script>alert(1)</script> <img src=x onerror=alert(2)> <b>Turkey</b> &amp;\n",
                 "<script>alert(1)</script> <img src=x onerror=alert(2)> <b>Turkey</b> &amp;\n"),
@@ -200,13 +202,14 @@ def test_a_20_mb_file_imports_whole_with_bounded_memory(tmp_path):
     assert size >= 20_000_000
     db = tmp_path / "s.db"
     probe = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]);"
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+             "sys.exit(r.returncode)")
     result = subprocess.run([sys.executable, "-c", probe, sys.executable, str(ROOT / "main.py"),
                              "import", "--db", str(db), str(path)],
                             capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     peak_kb = int(result.stdout.split()[-1])
-    assert peak_kb * 1024 < 20 * size, f"peak memory {peak_kb // 1024} MB for a {size >> 20} MB file"
+    assert peak_kb * 1024 < 20 * size, f"peak {peak_kb >> 10} MB for a {size >> 20} MB file"
     with Store(db) as store:
         (doc_id,) = store.document_ids()
         text = store.document_text(doc_id)

@@ -54,8 +54,8 @@ def real_store(path: Path, documents: int = 300) -> Path:
     """A store with many documents, each with two entities and a relation, checkpointed."""
     with Store(path) as store:
         session = Session(store, annotator="tester")
-        session.import_records([
-            DocumentRecord(text=f"Russia and Turkey signed deal {n}. " * 20) for n in range(documents)])
+        session.import_records([DocumentRecord(text=f"Russia and Turkey signed deal {n}. " * 20)
+                                for n in range(documents)])
         for doc_id in store.document_ids()[:20]:
             a = session.add_entity(doc_id, 0, 6, "GPE").entities[0]
             b = session.add_entity(doc_id, 11, 17, "GPE").entities[0]
@@ -67,7 +67,8 @@ def real_store(path: Path, documents: int = 300) -> Path:
 def page_of(path: Path, table: str) -> tuple[int, int]:
     conn = sqlite3.connect(path)
     try:
-        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                            [table]).fetchone()[0]
         size = conn.execute("PRAGMA page_size").fetchone()[0]
     finally:
         conn.close()
