@@ -133,7 +133,7 @@ class CorpusUi(QObject):
         """Open the hit's document at the match: the text match selected, the entity or
         relation selected."""
         if hit.kind == "text":
-            span = first_match(self.session, hit.doc_id, self.search_panel.query())
+            span = first_match(self.session, hit.doc_id, self.search_panel.query_text())
             start, end = span if span is not None else (0, 0)
             self.open_target(Target(hit.doc_id, start, end))
         elif hit.kind == "entity":
@@ -175,8 +175,8 @@ class CorpusUi(QObject):
         current = self.tabs.currentIndex()
         if current in self._stale:
             self._on_tabs_current_changed(current)
-        if self.search_panel.query():
-            self.run_search(self.search_panel.query())
+        if self.search_panel.query_text():
+            self.run_search(self.search_panel.query_text())
         self.filters.fill_choices()
         self.filters.reapply()
 

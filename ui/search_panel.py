@@ -180,11 +180,11 @@ class SearchPanel(QWidget):
     def _connect(self) -> None:
         self.edit.textChanged.connect(lambda _text: self._debounce.start())
         self.edit.returnPressed.connect(self._on_edit_return_pressed)
-        self._debounce.timeout.connect(lambda: self.query_changed.emit(self.query()))
+        self._debounce.timeout.connect(lambda: self.query_changed.emit(self.query_text()))
         self.results.activated.connect(self._on_results_activated)
         self.results.clicked.connect(self._on_results_activated)
 
-    def query(self) -> str:
+    def query_text(self) -> str:
         return self.edit.text().strip()
 
     def focus_query(self) -> None:
@@ -210,7 +210,7 @@ class SearchPanel(QWidget):
 
     def _on_edit_return_pressed(self) -> None:
         self._debounce.stop()
-        self.query_changed.emit(self.query())
+        self.query_changed.emit(self.query_text())
         if self.model.rowCount():
             self.results.setFocus()
 
