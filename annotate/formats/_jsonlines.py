@@ -64,9 +64,12 @@ def iter_json_objects(path: Path, encoding: str | None) -> Iterator[tuple[int, A
                 return
             first = False
             try:
-                yield number, json.loads(line)
+                record = json.loads(line)
             except ValueError as exc:
                 raise RecordError(f"{number}: invalid JSON ({exc})") from None
+            except RecursionError:
+                raise RecordError(f"{number}: JSON nested too deeply") from None
+            yield number, record
 
 
 def _lines(handle: Any) -> Iterator[str]:
@@ -81,6 +84,8 @@ def _array_items(text: str) -> Iterator[tuple[int, Any]]:
         items = json.loads(text)
     except ValueError as exc:
         raise RecordError(f"{exc.lineno}: invalid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise RecordError("1: JSON nested too deeply") from None
     if not isinstance(items, list):
         raise RecordError("1: not a JSON array of records")
     yield from enumerate(items, start=1)
