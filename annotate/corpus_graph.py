@@ -195,9 +195,10 @@ def corpus_graph(corpus: Iterable[AnnotatedDocument], schema: Schema) -> CorpusG
     return builder.build()
 
 
-def graph_from_rows(entities: Sequence[dict[str, Any]], relations: Sequence[dict[str, Any]],
-                    schema: Schema) -> CorpusGraph:
-    """The graph from the store's bulk rows (`storage.search.graph_rows`), in document order."""
+def graph_from_rows(entities: Sequence[Any], relations: Sequence[Any], schema: Schema
+                    ) -> CorpusGraph:
+    """The graph from the store's bulk rows (`storage.search.graph_rows`: readable by
+    column name), in document order."""
     builder = ActorGraphBuilder(schema)
     by_doc: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
     for e in entities:
@@ -266,7 +267,7 @@ def _component_layout(sub: Any, nodes: list[str], seed: int, sizes: dict[str, fl
         # a longer ideal edge than networkx's default spreads the leaves around hubs
         # pairs joined by several labels pull less, leaving room for their bent edges
         pos = nx.spring_layout(sub, seed=seed, k=2.2 / math.sqrt(n), weight="weight",
-                               iterations=100 if n <= 60 else 50)
+                               iterations=100 if n <= 30 else 50)
         pos = _spread(_edge_length(pos, sub, EDGE_LENGTH), sizes, sub)
         pos = _level(pos)
     else:
@@ -314,7 +315,7 @@ def _spread(pos: dict[str, Any], sizes: dict[str, float], sub: Any,
         delta = xy[:, None, :] - xy[None, :, :]
         dist = np.maximum(np.linalg.norm(delta, axis=-1), 1e-6)
         overlap = np.clip(need - dist, 0.0, None)
-        if not overlap.any():
+        if overlap.max() < 0.02:
             break
         push = (delta / dist[..., None]) * (overlap[..., None] * 0.5)
         xy += push.sum(axis=1) * 0.5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from annotate.corpus_graph import graph_from_rows
 from annotate.model import ArcmarkError
@@ -109,29 +110,36 @@ def search(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> SearchRe
         relations = store_search.search_relations(store, fts, limit * 20)
     except store_search.SearchQueryError as exc:
         raise SearchError(f"cannot search for {query!r}: the query is malformed") from exc
-    hits: dict[int, list[SearchHit]] = {}
     order = [row["id"] for row in texts[:limit]]
+    by_text = set(order)
+    others = sorted(({r["doc_id"] for r in entities} | {r["doc_id"] for r in relations})
+                    - by_text)
+    truncated = len(texts) > limit or len(order) + len(others) > limit
+    order = (order + others)[:limit]
+    hits: dict[int, list[SearchHit]] = {d: [] for d in order}
+    titles = {r["id"]: (r["title"], r["status"]) for r in texts[:limit]}
     for row in texts[:limit]:
-        hits[row["id"]] = [SearchHit(row["id"], "text", row["snippet"] or row["title"])]
+        hits[row["id"]].append(SearchHit(row["id"], "text", row["snippet"] or row["title"]))
     for row in entities:
-        hits.setdefault(row["doc_id"], []).append(_entity_hit(row))
+        if row["doc_id"] in hits:
+            hits[row["doc_id"]].append(_entity_hit(row))
     for row in relations:
-        hits.setdefault(row["doc_id"], []).append(_relation_hit(row))
-    order += sorted(d for d in hits if d not in set(order))
-    truncated = len(texts) > limit or len(order) > limit
-    order = order[:limit]
-    titles = store_search.document_titles(store, order)
+        if row["doc_id"] in hits:
+            hits[row["doc_id"]].append(_relation_hit(row))
+    missing = [d for d in order if d not in titles]
+    if missing:
+        titles.update(store_search.document_titles(store, missing))
     documents = tuple(DocumentResult(d, *titles[d], tuple(hits[d])) for d in order if d in titles)
     return SearchResults(query, fts, documents, truncated)
 
 
-def _entity_hit(row: dict) -> SearchHit:
+def _entity_hit(row: Any) -> SearchHit:
     times = f" ×{row['mentions']}" if row["mentions"] > 1 else ""
     return SearchHit(row["doc_id"], "entity", f"{row['text']}{times}", row["start"], row["end"],
                      row["label"], row["mentions"], row["id"])
 
 
-def _relation_hit(row: dict) -> SearchHit:
+def _relation_hit(row: Any) -> SearchHit:
     arrow = " → " if row["directed"] else " — "
     summary = f"{row['head_text']}{arrow}{row['tail_text']}"
     if row["note"]:

@@ -20,19 +20,20 @@ class SearchQueryError(StoreError):
     """The full-text index cannot parse the query."""
 
 
-def _rows(store: Store, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+def _rows(store: Store, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+    """Rows readable by column name (`row["title"]`), without building a dict each."""
+    cursor = store.db.conn.cursor()
+    cursor.row_factory = sqlite3.Row
     try:
-        cursor = store.db.execute(sql, list(params))
+        return cursor.execute(sql, list(params)).fetchall()
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc) or "no such column" in str(exc):
             raise SearchQueryError(f"cannot search for that: {exc}") from None
         raise
-    cols = [d[0] for d in cursor.description]
-    return [dict(zip(cols, row, strict=True)) for row in cursor.fetchall()]
 
 
 def search_documents(store: Store, match: str, limit: int = 50,
-                     snippet_tokens: int = 14) -> list[dict[str, Any]]:
+                     snippet_tokens: int = 14) -> list[sqlite3.Row]:
     """Documents whose title or text match, best first: id, title, status, snippet, rank."""
     sql = f"""
         SELECT d.id, d.title, d.status,
@@ -43,7 +44,7 @@ def search_documents(store: Store, match: str, limit: int = 50,
     return _rows(store, sql, [snippet_tokens, match, limit])
 
 
-def search_entities(store: Store, match: str, limit: int = 500) -> list[dict[str, Any]]:
+def search_entities(store: Store, match: str, limit: int = 500) -> list[sqlite3.Row]:
     """Entities (not rejected) whose text or label match, one row per document, label and
     text with its number of mentions; `id`, `start` and `end` are those of the first."""
     sql = """
@@ -55,7 +56,7 @@ def search_entities(store: Store, match: str, limit: int = 500) -> list[dict[str
     return _rows(store, sql, [match, limit])
 
 
-def search_relations(store: Store, match: str, limit: int = 500) -> list[dict[str, Any]]:
+def search_relations(store: Store, match: str, limit: int = 500) -> list[sqlite3.Row]:
     """Relations (not rejected) whose label or note match, with their entities' texts."""
     sql = """
         SELECT r.id, r.doc_id, r.label, r.note, r.directed, r.evidence_start, r.evidence_end,
@@ -89,7 +90,7 @@ def highlighted_text(store: Store, doc_id: int, match: str) -> str | None:
     rows = _rows(store, sql, [match, doc_id])
     if not rows:
         return None
-    text = next(iter(rows[0].values()))
+    text = rows[0][0]
     return text if MARK_START in (text or "") else None
 
 
@@ -141,7 +142,7 @@ def annotators(store: Store) -> list[str]:
 
 
 def graph_rows(store: Store, statuses: Iterable[str] | None = None
-               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+               ) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
     """Accepted entities and accepted relations (between accepted entities) of the
     documents with one of `statuses` (all documents when None), in document order."""
     where, params = "", []
@@ -160,9 +161,9 @@ def graph_rows(store: Store, statuses: Iterable[str] | None = None
     return entities, relations
 
 
-def mention_rows(store: Store, entity_ids: Iterable[int]) -> list[dict[str, Any]]:
+def mention_rows(store: Store, entity_ids: Iterable[int]) -> list[sqlite3.Row]:
     """Entities with their document's title and the sentence-sized context around them."""
-    out: list[dict[str, Any]] = []
+    out: list[sqlite3.Row] = []
     for chunk in _chunks(sorted(set(entity_ids))):
         marks = ", ".join("?" * len(chunk))
         out += _rows(store, f"""
@@ -174,9 +175,9 @@ def mention_rows(store: Store, entity_ids: Iterable[int]) -> list[dict[str, Any]
     return sorted(out, key=lambda r: (r["doc_id"], r["start"]))
 
 
-def relation_rows(store: Store, relation_ids: Iterable[int]) -> list[dict[str, Any]]:
+def relation_rows(store: Store, relation_ids: Iterable[int]) -> list[sqlite3.Row]:
     """Relations with their entities' texts, document title and evidence sentence."""
-    out: list[dict[str, Any]] = []
+    out: list[sqlite3.Row] = []
     for chunk in _chunks(sorted(set(relation_ids))):
         marks = ", ".join("?" * len(chunk))
         out += _rows(store, f"""
