@@ -336,7 +336,6 @@ def _level(pos: dict[str, Any]) -> dict[str, Any]:
 def _shells(sub: Any) -> list[list[str]]:
     """Breadth-first rings around the best-connected node, each ring ordered by its
     parents' order so a node sits near the one that brought it in."""
-    import networkx as nx
 
     hub = max(sub.nodes, key=lambda n: (sub.degree(n, weight="weight"), -int(n[1:])))
     shells = [[hub]]

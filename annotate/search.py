@@ -10,7 +10,7 @@ Matching ignores case and diacritics and uses English stemming (ally finds allie
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from annotate.corpus_graph import graph_from_rows
