@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QPixmap, QIcon
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QToolButton, QVBoxLayout, QWidget,
@@ -26,7 +26,8 @@ STATUS_TEXT = {"suggested": "Suggestion (not reviewed)", "accepted": "Accepted",
                "rejected": "Rejected"}
 
 
-def _swatch(colour: str) -> QIcon:
+def label_swatch(colour: str) -> QIcon:
+    """A small square of a label's colour, for menus and lists."""
     pixmap = QPixmap(12, 12)
     pixmap.fill(QColor(colour))
     return QIcon(pixmap)
@@ -122,7 +123,7 @@ class RelationInspector(QGroupBox):
         with QSignalBlocker(self.label):
             self.label.clear()
             for option in allowed:
-                self.label.addItem(_swatch(option.colour), _label_text(option), option.name)
+                self.label.addItem(label_swatch(option.colour), _label_text(option), option.name)
                 self.label.setItemData(self.label.count() - 1, option.description,
                                        Qt.ItemDataRole.ToolTipRole)
         if relation is None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from annotate.model import Entity
 from annotate.schema import RelationLabel, Schema
+from ui.inspector import label_swatch
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -49,7 +50,8 @@ class LabelMenu(QMenu):
         self.label_actions: dict[str, QAction] = {}
         for label in self.allowed:
             arrow = "→" if label.directed else "—"
-            action = self.addAction(f"{arrow}{label.name}{arrow}\t{label.key}")
+            action = self.addAction(label_swatch(label.colour),
+                                    f"{arrow}{label.name}{arrow}\t{label.key}")
             action.setToolTip(label.description)
             action.setStatusTip(label.description)
             action.triggered.connect(lambda _=False, n=label.name: self._choose(n))
