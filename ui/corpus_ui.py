@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QDockWidget, QTabWidget
 
 from annotate.model import ArcmarkError, Change
 from annotate.search import SearchHit, first_match, search
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 DOCUMENT_TAB, GRAPH_TAB, STATS_TAB = 0, 1, 2
+# panels about the open document, set aside while the graph or the statistics are shown
+DOCUMENT_DOCKS = ("entityDock", "paletteDock", "relationDock", "inspectorDock")
 START_VIEW = "ARCMARK_START_VIEW"
 
 
@@ -48,6 +50,8 @@ class CorpusUi(QObject):
         window.document_dock.raise_()
         self._insert_filter_bar()
         self.actions = self._make_actions()
+        self._set_aside: list[QDockWidget] = []
+        window.installEventFilter(self)
         self._changed = QTimer(self)
         self._changed.setSingleShot(True)
         self._changed.setInterval(200)
@@ -119,7 +123,22 @@ class CorpusUi(QObject):
     def show_search(self) -> None:
         self.search_dock.show()
         self.search_dock.raise_()
+        self._make_room(self.search_dock)
         self.search_panel.focus_query()
+
+    def _make_room(self, dock) -> None:  # type: ignore[no-untyped-def]
+        """Give a squeezed dock half the window's height (results need rows to read)."""
+        window = self.window
+        height = window.height()
+        if dock.isFloating() or dock.height() >= height * 0.45:
+            return
+        below = [d for d in window.findChildren(type(dock)) if d is not dock
+                 and d.isVisible() and not d.isFloating()
+                 and window.dockWidgetArea(d) == window.dockWidgetArea(dock)
+                 and abs(d.x() - dock.x()) < 10 and d.y() > dock.y()]
+        if below:
+            window.resizeDocks([dock, below[0]], [int(height * 0.55), int(height * 0.3)],
+                               Qt.Orientation.Vertical)
 
     def run_search(self, query: str) -> None:
         try:
@@ -156,6 +175,7 @@ class CorpusUi(QObject):
             w.view.scroll_to_offset(target.start)
         elif target.end > target.start:
             w.view.select_text(target.start, target.end)
+            w.view.centerCursor()  # the match mid-view, not at an edge
         w.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- keeping views current ------------------------------------------------------------------
@@ -180,7 +200,27 @@ class CorpusUi(QObject):
         self.filters.fill_choices()
         self.filters.reapply()
 
+    def _make_space(self, corpus_view: bool) -> None:
+        """Set the open document's panels aside while a corpus view is shown (it needs
+        the room); bring back the ones that were open when the document returns."""
+        if corpus_view and not self._set_aside:
+            docks = [self.window.findChild(QDockWidget, name) for name in DOCUMENT_DOCKS]
+            self._set_aside = [d for d in docks if d is not None and d.isVisible()
+                               and not d.isFloating()]
+            for dock in self._set_aside:
+                dock.hide()
+        elif not corpus_view:
+            for dock in self._set_aside:
+                dock.show()
+            self._set_aside = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self._make_space(False)  # the saved layout keeps the document's panels
+        return False
+
     def _on_tabs_current_changed(self, index: int) -> None:
+        self._make_space(index != DOCUMENT_TAB)
         if not self._stale.get(index):
             return
         self._stale[index] = False
@@ -218,5 +258,6 @@ def install_corpus_ui(window: MainWindow) -> CorpusUi:
     corpus = CorpusUi(window)
     spec = os.environ.get(START_VIEW, "").strip()
     if spec:
-        QTimer.singleShot(0, lambda: corpus.start_view(spec))
+        # after the window has laid itself out and shown its first document
+        QTimer.singleShot(400, lambda: corpus.start_view(spec))
     return corpus

@@ -26,7 +26,7 @@ from annotate.corpus_graph import ActorEdge, ActorNode, CorpusGraph
 
 UNIT, MIN_UNIT, MAX_UNIT = 110.0, 60.0, 170.0  # scene pixels per layout unit
 ALWAYS_NAMED = 40  # the best-known actors keep their name at any zoom
-NODE_Z, EDGE_Z = 2.0, 1.0
+NODE_Z, EDGE_Z, SELECTED_Z = 2.0, 1.0, 4.0
 SELECTED = QColor("#1d4ed8")
 READABLE_ZOOM, MAX_TEXT_SCALE = 0.9, 2.5  # text keeps about 90% of its size down to 36% zoom
 
@@ -142,6 +142,11 @@ class EdgeItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return self._bounds
+
+    def itemChange(self, change, value):  # noqa: N802 (Qt override)
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.setZValue(SELECTED_Z if value else EDGE_Z)  # its label above the discs
+        return super().itemChange(change, value)
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.update()
@@ -296,6 +301,7 @@ class GraphView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setBackgroundBrush(QColor("#fbfbfa"))
         self.legend: list[tuple[str, str, bool]] = []
+        self._auto_fit = True  # follow size changes until the user zooms
         self.graph_scene.selectionChanged.connect(self._on_scene_selection_changed)
 
     def set_legend(self, entries: list[tuple[str, str, bool]]) -> None:
@@ -334,6 +340,7 @@ class GraphView(QGraphicsView):
         painter.restore()
 
     def fit(self) -> None:
+        self._auto_fit = True
         rect = self.graph_scene.sceneRect()
         if rect.isValid():
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
@@ -342,7 +349,13 @@ class GraphView(QGraphicsView):
                 self.scale(1.6, 1.6)
                 self.centerOn(rect.center())
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit()
+
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
+        self._auto_fit = False
         factor = 1.0015 ** event.angleDelta().y()
         scale = self.transform().m11() * factor
         if 0.05 < scale < 8:
@@ -354,14 +367,14 @@ class GraphView(QGraphicsView):
         if item is not None:
             self.graph_scene.clearSelection()
             item.setSelected(True)
-            self.centerOn(item)
+            self.ensureVisible(item)
 
     def select_edge(self, index: int) -> None:
         if 0 <= index < len(self.graph_scene.edge_items):
             self.graph_scene.clearSelection()
             item = self.graph_scene.edge_items[index]
             item.setSelected(True)
-            self.centerOn(item.mid)
+            self.ensureVisible(item.mid.x() - 40, item.mid.y() - 20, 80, 40)
 
     def _on_scene_selection_changed(self) -> None:
         selected = self.graph_scene.selectedItems()

@@ -172,8 +172,8 @@ class StatsPanel(QScrollArea):
         body = QWidget(self)
         grid = QGridLayout()
         grid.setSpacing(12)
-        grid.addWidget(self.documents, 0, 0)
-        grid.addWidget(self.progress, 0, 1)
+        grid.addWidget(self.documents, 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.progress, 0, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.entities, 1, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.relations, 1, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.model_quality, 2, 0, Qt.AlignmentFlag.AlignTop)
@@ -190,7 +190,8 @@ class StatsPanel(QScrollArea):
         stats = self.stats = corpus_statistics(self.session)
         by_status = stats.entities_by_status()
         self.summary.setText(
-            f"<span style='font-size:15pt'><b>{stats.documents}</b> documents · "
+            f"<span style='font-size:15pt'><b>{stats.documents}</b> "
+            f"document{'s' * (stats.documents != 1)} · "
             f"<b>{stats.entities}</b> entities ({by_status['accepted']} accepted, "
             f"{by_status['suggested']} to review) · <b>{stats.relations}</b> relations</span>")
         self.documents.set_data(
