@@ -78,8 +78,18 @@ def _add(total: ImportResult, part: ImportResult) -> None:
 def export_path(session: Session, fmt: str, out: Path, *, status: str | None = None,
                 ids: list[int] | None = None, progress: Callable[[int], object] | None = None,
                 cancelled: Callable[[], bool] | None = None):  # type: ignore[no-untyped-def]
-    """Export the corpus (optionally only documents with `status`, or `ids`) to `out`."""
+    """Export the corpus (optionally only documents with `status`, or `ids`) to `out`.
+
+    A target that cannot be written (a missing or read-only folder, a full disk) is one
+    ArcmarkError line; the exporters leave no partial file behind."""
     from annotate.formats import export_corpus
 
-    return export_corpus(fmt, session.corpus(status=status, ids=ids), session.schema, Path(out),
-                         progress=progress, cancelled=cancelled)
+    try:
+        return export_corpus(fmt, session.corpus(status=status, ids=ids), session.schema,
+                             Path(out), progress=progress, cancelled=cancelled)
+    except (FileExistsError, NotADirectoryError) as exc:  # a file where a folder must be
+        raise ArcmarkError(f"{out}: cannot write the export ({exc.filename} is a file, "
+                           "not a folder)") from None
+    except OSError as exc:
+        raise ArcmarkError(f"{out}: cannot write the export ({exc.strerror or exc}: "
+                           f"{exc.filename or out})") from None

@@ -97,8 +97,6 @@ def test_bad_file_through_import_path_is_reported_not_raised(tmp_path, session, 
     assert session.store.document_ids() == [] and session.store.rows("entities") == []
 
 
-@pytest.mark.xfail(strict=True, reason="formats/_jsonlines: RecursionError from json.loads is "
-                                       "not caught (a deeply nested JSON line)")
 def test_deeply_nested_json_is_one_line(tmp_path, session):
     path = tmp_path / "deep.jsonl"
     path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
@@ -294,3 +292,56 @@ def test_mixed_folder_through_import_path(tmp_path, session):
     assert len(seen) == len(good) + len(bad)
     assert len(session.documents()) == len(good)
     assert all("\n" not in e for e in report.errors)
+
+
+# --- brat collections with bad annotations ------------------------------------------------------
+
+
+def test_brat_folder_with_bad_annotations_imports_the_good_documents(tmp_path, session):
+    """Out-of-range, reversed, non-numeric offsets and dangling relations each fail their own
+    document with one line naming the .ann line; the good document goes in."""
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    text = "Russia and Turkey.\n"
+    anns = {
+        "good": "T1\tGPE 0 6\tRussia\nT2\tGPE 11 17\tTurkey\nR1\tALLY_OF Arg1:T1 Arg2:T2\t\n",
+        "range": "T1\tGPE 0 60\tRussia\n",
+        "reversed": "T1\tGPE 6 0\tRussia\n",
+        "words": "T1\tGPE x y\tRussia\n",
+        "dangling": "T1\tGPE 0 6\tRussia\nR1\tALLY_OF Arg1:T1 Arg2:T9\t\n",
+        "mismatch": "T1\tGPE 0 6\tMoscow\n",
+    }
+    for name, ann in anns.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        (folder / f"{name}.ann").write_text(ann, encoding="utf-8")
+    report = import_path(session, folder)
+    assert [Path(p).stem for p in report.files_ok] == ["good"]
+    assert sorted(e.split(":")[0] for e in report.errors) == sorted(
+        f"{name}.ann" for name in anns if name != "good")
+    (doc,) = session.store.document_ids()
+    assert [e.text for e in session.entities(doc)] == ["Russia", "Turkey"]
+    assert len(session.relations(doc)) == 1
+
+
+# --- exports to places that cannot be written ---------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "brat", "csv", "spacy", "conll", "graphml"])
+def test_export_under_a_file_is_one_line_and_leaves_nothing(tmp_path, seeded_db, fmt):
+    blocker = tmp_path / "not a folder"
+    blocker.write_text("x", encoding="utf-8")
+    result = run("export", "--db", str(seeded_db), "--format", fmt,
+                 "--out", str(blocker / "out"))
+    lines = error_lines(result)
+    assert result.returncode == 1 and len(lines) == 1
+    assert "cannot write the export" in lines[0] and "is a file, not a folder" in lines[0]
+    assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_export_to_a_folder_that_cannot_hold_files_is_one_line(tmp_path, session):
+    """/proc refuses new files even to root: the ArcmarkError names the problem."""
+    from annotate.model import ArcmarkError
+
+    import_path(session, SEED)
+    with pytest.raises(ArcmarkError, match="cannot write the export"):
+        export_path(session, "jsonl", Path("/proc/arcmark-export.jsonl"))

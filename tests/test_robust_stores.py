@@ -293,3 +293,31 @@ def test_a_newer_store_is_refused_by_every_command_and_left_alone(tmp_path, comm
     assert_one_line_error(run(*COMMANDS[command](db, tmp_path)), "newer Arcmark")
     assert db.read_bytes() == before
     assert not list(tmp_path.glob("*.bak"))
+
+
+# --- a full disk ------------------------------------------------------------------------------
+
+
+def test_a_full_disk_is_a_clear_error_and_the_store_stays_usable(tmp_path):
+    """SQLite's 'database or disk is full' (simulated with max_page_count) becomes one
+    StoreError line; the import is rolled back whole and the store works once there is room."""
+    store = Store(tmp_path / "s.db")
+    session = Session(store, annotator="tester")
+    session.import_records([DocumentRecord(text="Russia and Turkey.")])
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages + 2}")
+    big = [DocumentRecord(text=f"Document {n}: " + "Iran and Turkey met. " * 500)
+           for n in range(20)]
+    with pytest.raises(StoreError, match="disk is full") as err:
+        session.import_records(big)
+    assert "\n" not in str(err.value)
+    news = tmp_path / "long news.txt"
+    news.write_text("Tehran and Ankara talked. " * 2000, encoding="utf-8")
+    with pytest.raises(StoreError, match="disk is full"):  # the window's path
+        import_path(session, news)
+    assert len(store.document_ids()) == 1 and store.integrity_check() == "ok"
+    session.add_entity(1, 0, 6, "GPE")  # a small action still fits
+    store.db.execute("PRAGMA max_page_count = 1073741823")
+    session.import_records(big)
+    assert len(store.document_ids()) == 21
+    store.close()
