@@ -215,3 +215,17 @@ def test_start_view_opens_the_graph_with_a_link_selected(qtbot, session, monkeyp
     graph = window.corpus_ui.graph
     qtbot.waitUntil(lambda: graph.details_model.rowCount() == 3, timeout=5000)
     assert window.corpus_ui.tabs.currentIndex() == 1
+
+
+def test_document_panels_step_aside_for_corpus_views_and_come_back(qtbot, example):
+    window, corpus = example, example.corpus_ui
+    assert window.entity_dock.isVisible()
+    corpus.actions["graph"].trigger()
+    assert not window.entity_dock.isVisible() and window.document_dock.isVisible()
+    corpus.actions["statistics"].trigger()
+    assert not window.entity_dock.isVisible()
+    corpus.actions["document"].trigger()
+    assert window.entity_dock.isVisible()
+    corpus.actions["graph"].trigger()
+    window.close()  # the saved layout keeps the document's panels
+    assert not window.entity_dock.isHidden()
