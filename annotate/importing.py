@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from operator import attrgetter
 
 from annotate.model import (
     CONFIDENCES, DOCUMENT_STATUSES, ENTITY_STATUSES, RELATION_STATUSES, Change, DocumentRecord,
@@ -41,6 +42,9 @@ class ImportResult:
         return "; ".join(parts)
 
 
+BATCH_DOCUMENTS = 200
+
+
 class RecordImporter:
     def __init__(self, store: Store, schema: Schema, annotator: str | None) -> None:
         self.store = store
@@ -52,8 +56,13 @@ class RecordImporter:
             self._validate(record, f"{source or 'record'} #{n}" if len(records) > 1 else source)
         result = ImportResult()
         with self.store.write() as db:
+            pending = _Pending()
+            self._next = {t: self.store.next_id(t) for t in ("documents", "entities", "relations")}
             for record in records:
-                self._store_one(db, record, result)
+                self._store_one(db, record, result, pending)
+                if len(pending.documents) >= BATCH_DOCUMENTS:
+                    pending.write(self.store, db, self.annotator)
+            pending.write(self.store, db, self.annotator)
         return result
 
     def _validate(self, rec: DocumentRecord, where: str) -> None:
@@ -67,10 +76,11 @@ class RecordImporter:
             fail(bad)
         if rec.status is not None and rec.status not in DOCUMENT_STATUSES:
             fail(f"unknown document status {rec.status!r}")
+        entity_labels = set(self.schema.entity_names)
         for e in rec.entities:
             if not 0 <= e.start < e.end <= len(rec.text):
                 fail(f"entity {e.start}-{e.end} is outside the text (length {len(rec.text)})")
-            if self.schema.entity(e.label) is None:
+            if e.label not in entity_labels:
                 fail(f"entity label {e.label!r} is not in the schema")
             if e.status not in ENTITY_STATUSES:
                 fail(f"unknown entity status {e.status!r}")
@@ -86,22 +96,26 @@ class RecordImporter:
             if r.head == r.tail:
                 fail("a relation links an entity to itself")
 
-    def _store_one(self, db, record: DocumentRecord, result: ImportResult) -> None:  # type: ignore[no-untyped-def]
+    def _store_one(self, db, record: DocumentRecord, result: ImportResult,  # type: ignore[no-untyped-def]
+                   pending: _Pending) -> None:
         at = now()
         digest = content_hash(record.text)
+        if digest in pending.hashes:  # the same text again: merge into what is written
+            pending.write(self.store, db, self.annotator)
+        pending.hashes.add(digest)
         existing = self.store.document_by_hash(digest)
         if existing is None:
-            doc_id = self.store.next_id("documents")
+            doc_id = self._next["documents"]
+            self._next["documents"] += 1
             row = {
                 "id": doc_id, "title": record.title or _title(record.text), "source": record.source,
                 "text": record.text, "content_hash": digest, "meta": dict(record.meta),
                 "status": record.status or "new",
                 "sentences": [list(s) for s in record.sentences], "created_at": at, "updated_at": at,
             }
-            self.store.insert_many(db, "documents", [row])
-            self.store.append_history(db, "import", self.annotator,
-                                      [("documents", doc_id, doc_id, None, {"title": row["title"],
-                                                                             "source": row["source"]})])
+            pending.documents.append(row)
+            pending.history.append(("documents", doc_id, doc_id, None,
+                                    {"title": row["title"], "source": row["source"]}))
             result.documents_added.append(doc_id)
             known_spans: dict[tuple[int, int, str], int] = {}
             known_rels: set[tuple[int, int, str]] = set()
@@ -112,10 +126,10 @@ class RecordImporter:
                            for r in self.store.rows("entities", "doc_id = ?", [doc_id])}
             known_rels = {(r["head_id"], r["tail_id"], r["label"])
                           for r in self.store.rows("relations", "doc_id = ?", [doc_id])}
-        self._store_annotations(db, doc_id, record, known_spans, known_rels, result, at)
+        self._store_annotations(pending, doc_id, record, known_spans, known_rels, result, at)
 
-    def _store_annotations(self, db, doc_id, record, known_spans, known_rels, result, at):  # type: ignore[no-untyped-def]
-        next_entity = self.store.next_id("entities")
+    def _store_annotations(self, pending, doc_id, record, known_spans, known_rels, result, at):  # type: ignore[no-untyped-def]
+        next_entity = self._next["entities"]
         ids: list[int] = []
         new_entities = []
         for e in record.entities:
@@ -134,7 +148,8 @@ class RecordImporter:
                 "created_at": e.created_at or at, "updated_at": e.updated_at or at,
             })
             next_entity += 1
-        next_relation = self.store.next_id("relations")
+        self._next["entities"] = next_entity
+        next_relation = self._next["relations"]
         new_relations = []
         for r in record.relations:
             head, tail = ids[r.head], ids[r.tail]
@@ -155,10 +170,36 @@ class RecordImporter:
                 "updated_at": r.updated_at or at,
             })
             next_relation += 1
-        self.store.insert_many(db, "entities", new_entities)
-        self.store.insert_many(db, "relations", new_relations)
+        self._next["relations"] = next_relation
+        pending.entities += new_entities
+        pending.relations += new_relations
         result.entities_added += len(new_entities)
         result.relations_added += len(new_relations)
+
+
+class _Pending:
+    """Rows written together, many documents per statement: a statement per document
+    costs a flush of the full-text index per document."""
+
+    def __init__(self) -> None:
+        self.hashes: set[str] = set()  # of the documents since the last write
+        self.documents: list[dict] = []
+        self.entities: list[dict] = []
+        self.relations: list[dict] = []
+        self.history: list[tuple] = []
+
+    def write(self, store: Store, db, annotator: str | None) -> None:  # type: ignore[no-untyped-def]
+        store.insert_many(db, "documents", self.documents)
+        store.insert_many(db, "entities", self.entities)
+        store.insert_many(db, "relations", self.relations)
+        if self.history:
+            store.append_history(db, "import", annotator, self.history)
+        self.__init__()  # type: ignore[misc]
+
+
+_entity_strings = attrgetter("label", "origin", "status", "annotator", "created_at", "updated_at")
+_relation_strings = attrgetter("label", "confidence", "note", "origin", "status", "annotator",
+                               "created_at", "updated_at")
 
 
 def _unstorable(rec: DocumentRecord) -> str | None:
@@ -170,7 +211,9 @@ def _unstorable(rec: DocumentRecord) -> str | None:
         return (f"the text has an invalid character (lone surrogate U+{ord(rec.text[exc.start]):04X}"
                 f" at offset {exc.start})")
     try:
-        rest = {k: v for k, v in asdict(rec).items() if k != "text"}
+        # the string fields only: `asdict` deep-copies every entity and relation
+        rest = [rec.title, rec.source, rec.meta, [_entity_strings(e) for e in rec.entities],
+                [_relation_strings(r) for r in rec.relations]]
         json.dumps(rest, ensure_ascii=False, default=str).encode("utf-8")
     except UnicodeEncodeError:
         return "a title, label, note or meta field has an invalid character (a lone surrogate)"

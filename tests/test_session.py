@@ -232,6 +232,20 @@ def test_import_merges_without_duplicates(session):
     assert len(session.entities(doc)) == 2 and len(session.relations(doc)) == 1
 
 
+def test_import_merges_a_text_repeated_in_the_same_call(session):
+    """Documents are written in batches; a text seen twice in one import is still one document."""
+    other = [DocumentRecord(text=f"Report {i} on Russia.") for i in range(250)]
+    first = DocumentRecord(text=TEXT, entities=(EntityRecord(0, 6, "GPE"),))
+    second = DocumentRecord(text=TEXT, entities=(EntityRecord(0, 6, "GPE"), EntityRecord(11, 17, "GPE")),
+                            relations=(RelationRecord(0, 1, "ALLY_OF", directed=False),))
+    result = session.import_records([first, *other[:3], second, *other[3:], second])
+    doc = result.documents_added[0]
+    assert result.documents_merged == [doc, doc] and len(session.documents()) == 251
+    assert [(e.start, e.end) for e in session.entities(doc)] == [(0, 6), (11, 17)]
+    (rel,) = session.relations(doc)
+    assert {rel.head_id, rel.tail_id} == {e.id for e in session.entities(doc)}
+
+
 def test_import_is_all_or_nothing(session):
     good = DocumentRecord(text="Good text about Russia.")
     bad = DocumentRecord(text="Short.", entities=(EntityRecord(0, 60, "GPE"),))
