@@ -159,6 +159,9 @@ def test_keyboard_only_cycle_mark_head_mark_tail_label_key(qtbot, window):
     assert (rel.evidence_start, rel.evidence_end) == (start, start + len(SENTENCES[1].rstrip()))
     assert drawn(window) == listed(window) == triples(window)
     assert window.relation_ui.table.source.rows()[0].evidence == SENTENCES[1].rstrip()
+    qtbot.waitUntil(view.hasFocus)  # the keyboard is back in the text
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selected_span() == entity(window, "Islamic State")
 
 
 def test_escape_cancels_the_relation_being_built(qtbot, window):
@@ -222,7 +225,9 @@ def test_edit_swap_delete_undo_redo_change_store_and_drawing(qtbot, window):
     russia = entity(window, "Russia")
     rid = add(window, russia, turkey, "SUPPORTS")
     ui = window.relation_ui
-    ui.table.table.selectRow(0)
+    table = ui.table.table
+    first_row = table.visualRect(table.model().index(0, 0)).center()
+    qtbot.mouseClick(table.viewport(), LEFT, pos=first_row)
     panel = ui.inspector.relation
     assert panel.relation.id == rid and window.view.selected_arc() == rid
     # relabel
@@ -258,6 +263,7 @@ def test_edit_swap_delete_undo_redo_change_store_and_drawing(qtbot, window):
     assert panel.relation is None
     window.actions.undo.trigger()
     assert triples(window) == drawn(window) == listed(window) == {(turkey, "OPPOSES", russia)}
+    assert panel.relation.id == rid  # the relation brought back is shown again
     window.actions.redo.trigger()
     assert stored(window) == [] and drawn(window) == listed(window) == set()
     assert erdogan  # untouched

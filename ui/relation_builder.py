@@ -46,7 +46,8 @@ class LabelMenu(QMenu):
         self.allowed: tuple[RelationLabel, ...] = schema.allowed_relations(head.label, tail.label)
         self.chosen: str | None = None
         self._refusal: QAction | None = None
-        self.addSection(f"{_short(head.text)} ({head.label}) → {_short(tail.text)} ({tail.label})")
+        self.addSection(
+            f"{_short(head.text)} ({head.label}) → {_short(tail.text)} ({tail.label})")
         self.label_actions: dict[str, QAction] = {}
         for label in self.allowed:
             arrow = "→" if label.directed else "—"
@@ -82,7 +83,7 @@ class LabelMenu(QMenu):
                 return label
         return None
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         label = self.label_for_key(event)
         if label is None:
             super().keyPressEvent(event)
@@ -157,7 +158,8 @@ class RelationBuilder(QObject):
         if tail is not None:
             self.propose(entity.id, tail)
         else:
-            self.window.say(f"Head: “{_short(entity.text)}”. Now go to the tail (Tab) and press ]")
+            self.window.say(
+                f"Head: “{_short(entity.text)}”. Now go to the tail (Tab) and press ]")
 
     def mark_tail(self) -> None:
         entity = self._need_selected("mark it as the tail")

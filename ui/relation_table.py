@@ -13,12 +13,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex,
-    QSortFilterProxyModel, Qt, Signal,
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotate.model import Entity, Relation
@@ -240,7 +250,7 @@ class RelationFilterModel(QSortFilterProxyModel):
             self._words = words
             self.endFilterChange()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._words:
             return True
         model = self.sourceModel()
@@ -249,10 +259,11 @@ class RelationFilterModel(QSortFilterProxyModel):
         if row is None:
             return True
         haystack = " ".join((row.head, row.head_label, row.label, row.tail, row.tail_label,
-                             row.evidence, row.confidence or "", row.note, row.annotator)).casefold()
+                             row.evidence, row.confidence or "", row.note, row.annotator))
+        haystack = haystack.casefold()
         return all(word in haystack for word in self._words)
 
-    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
+    def lessThan(self, left: Index, right: Index) -> bool:
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
         try:
             return a < b
@@ -289,6 +300,9 @@ class RelationTablePanel(QWidget):
         layout.addWidget(self.table, 1)
         self.filter.textChanged.connect(self.proxy.set_filter_text)
         self.table.selectionModel().currentRowChanged.connect(self._on_selection_current_changed)
+        # a click on the row already selected still asks for its relation (e.g. to show its arc)
+        self.table.clicked.connect(
+            lambda index: self.relation_selected.emit(int(index.data(ID_ROLE))))
 
     def _setup_table(self) -> None:
         table = self.table

@@ -255,6 +255,11 @@ class RelationUi(QObject):
         self._refresh_rows(touched)
         if self.current is not None and self.table.source.row(self.current) is None:
             self.current = None
+        if len(change.relations) == 1 and not change.entities:
+            # one relation added, edited or brought back by undo: show it
+            only = change.relations[0]
+            if self.table.source.row(only) is not None and only != self.current:
+                self.set_current(only)
         self._show_current()
         self._show_entity()
         self._update_actions()
@@ -323,8 +328,10 @@ class RelationUi(QObject):
     def _on_delete_key_triggered(self) -> None:
         if self.table.table.hasFocus():
             self.delete(self.table.selected_relation())
-        else:
+        elif self.view.selected_arc() is not None:
             self.delete(self.view.selected_arc())
+        else:
+            self.window.say("Select an entity or a relation to delete", error=True)
 
     # --- showing ------------------------------------------------------------------------------
 
