@@ -320,3 +320,50 @@ def test_killing_ner_keeps_each_document_whole(tmp_path):
     assert done.returncode == 0, done.stderr
     assert check_ner_whole_per_document(db, reference) == DOCS
     assert suggestions(db) == reference
+
+
+# --- upgrading an older store ------------------------------------------------------------------
+
+
+def old_big_store(path: Path, documents: int = 2000) -> None:
+    from sqlite_utils import Database
+
+    from storage.migrations import migrations
+
+    db = Database(path)
+    migrations.apply(db, stop_before="m002_model_runs")
+    db.conn.executemany(
+        "INSERT INTO documents (id, title, text, content_hash, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, 't', 't')",
+        [(n, f"T{n}", "Russia and Turkey met in Ankara. " * 300 + str(n), f"h{n}")
+         for n in range(1, documents + 1)])
+    db.conn.commit()
+    db.close()
+
+
+def test_killing_an_upgrade_leaves_the_old_store_or_the_new_one_and_only_whole_backups(tmp_path):
+    """Killed while backing up or migrating: the store opens (finishing the upgrade) with all
+    its documents, and every file named as a backup is a complete copy of the old store."""
+    original = tmp_path / "original.db"
+    old_big_store(original)
+    rng = random.Random(8)
+    for round_ in range(4):
+        folder = tmp_path / f"round{round_}"
+        folder.mkdir()
+        db = folder / "old.db"
+        shutil.copyfile(original, db)
+        proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "stats", "--db", str(db)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and not list(folder.glob("*old.db.*")) \
+                and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 0.4))
+        kill(proc)
+        assert integrity(db) == "ok"
+        for backup in folder.glob("old.db.*.bak"):
+            assert integrity(backup) == "ok", backup
+            assert count(backup, "SELECT count(*) FROM documents") == 2000, backup
+        with Store(db) as store:
+            assert len(store.document_ids()) == 2000
+        assert integrity(db) == "ok"
