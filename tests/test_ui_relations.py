@@ -413,3 +413,25 @@ def test_the_worked_example_opens_in_its_own_window_with_its_arcs(qtbot, window,
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: not shiboken6.isValid(example))  # the first one closed
     assert len(again.view.arcs()) == 39
+
+
+def test_marking_works_from_the_entity_table_and_ctrl_e_asks_for_the_label(qtbot, window):
+    """[ on a row of the entity table marks the head; Ctrl+E with another entity selected
+    opens the label menu for head -> selected."""
+    erdogan, turkey = entity(window, "Tayyip Erdogan"), entity(window, "Turkey")
+    table = window.table
+    window.review.select(erdogan)
+    table.setFocus()
+    qtbot.keyClick(table, "[")
+    assert window.view.marked() == (erdogan, None)
+    window.review.select(turkey)
+    qtbot.keyClick(table, Qt.Key.Key_E, CTRL)
+    qtbot.keyClick(popup(qtbot), "7")
+    assert triples(window) == {(erdogan, "LEADS", turkey)}
+
+
+def test_marking_the_tail_without_a_head_says_what_to_do(qtbot, window):
+    window.review.select(entity(window, "Turkey"))
+    qtbot.keyClick(window.view, "]")
+    assert "Mark the head first" in window.statusBar().currentMessage()
+    assert QApplication.activePopupWidget() is None and stored(window) == []
