@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -30,7 +32,7 @@ from annotate.schema import RelationLabel
 from ui.entity_table import origin_text
 from ui.relation_table import short_time
 
-EVIDENCE_CHARS = 240  # a long evidence passage is cut here (the tooltip has it all)
+EVIDENCE_CHARS = 200  # a long evidence passage is cut here (the tooltip has it all)
 STATUS_TEXT = {"suggested": "Suggestion (not reviewed)", "accepted": "Accepted",
                "rejected": "Rejected"}
 
@@ -243,19 +245,25 @@ def actor_text(entity: Entity, group: Sequence[Entity]) -> str:
     return f"Actor: {' = '.join(names)}  ({len(group)} mentions)"
 
 
-class InspectorPanel(QWidget):
-    """The inspector dock: the selected relation above the selected entity."""
+class InspectorPanel(QScrollArea):
+    """The inspector dock: the selected relation above the selected entity; it scrolls
+    rather than squeezing its fields when the dock is short."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inspector")
-        self.relation = RelationInspector(self)
-        self.entity = EntityInspector(self)
-        layout = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(self)
+        self.relation = RelationInspector(body)
+        self.entity = EntityInspector(body)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.relation)
         layout.addWidget(self.entity)
         layout.addStretch(1)
+        self.setWidget(body)
 
 
 def _label_text(label: RelationLabel) -> str:
