@@ -45,14 +45,19 @@ def import_files(ctx: JobContext, db_path: Path, paths: Sequence[Path], annotato
                  encoding: str | None = None) -> ImportOutcome:
     """Import files and folders (all or nothing per file); bad files are reported."""
     from annotate.corpus_io import import_path
+    from annotate.formats import count_sources
 
     session = _open(db_path, annotator)
     outcome = ImportOutcome()
     summaries: list[str] = []
+    totals = [count_sources(Path(p)) if Path(p).exists() else 1 for p in paths]
     try:
         for n, path in enumerate(paths):
-            def progress(seen: int, source: str, n: int = n) -> None:
-                ctx.progress(n, len(paths), f"Importing {Path(source).name}")
+            before = sum(totals[:n])
+
+            def progress(seen: int, source: str, before: int = before) -> None:
+                ctx.progress(min(before + seen, sum(totals)), sum(totals),
+                             f"Importing {Path(source).name}")
 
             try:
                 report = import_path(session, Path(path), encoding=encoding, progress=progress,

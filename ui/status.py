@@ -1,6 +1,8 @@
 """The status bar's permanent parts and the find bar above the text."""
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -52,11 +54,25 @@ class StatusPanel(QWidget):
         running = title is not None
         for widget in (self.job_label, self.progress, self.cancel):
             widget.setVisible(running)
-        if running:
-            self.job_label.setText(title)
-            self.progress.setRange(0, max(total, 0))
-            if total:
-                self.progress.setValue(min(done, total))
+        if not running:
+            self._rate_from = None
+            return
+        now = time.monotonic()
+        if getattr(self, "_rate_from", None) is None or done < self._rate_from[1] or not total:
+            self._rate_from = (now, done)  # (time, done) when counting started
+        self.job_label.setText(title + self._time_left(now, done, total))
+        self.progress.setRange(0, max(total, 0))
+        if total:
+            self.progress.setValue(min(done, total))
+            self.progress.setToolTip(f"{done:,} of {total:,}")
+
+    def _time_left(self, now: float, done: int, total: int) -> str:
+        """' · about 2 min left', from the pace since counting started (after 2 s)."""
+        started, first = self._rate_from
+        elapsed, progressed = now - started, done - first
+        if not total or progressed <= 0 or elapsed < 2 or done >= total:
+            return ""
+        return " · " + format_time_left(elapsed / progressed * (total - done))
 
     def set_counts(self, entities: int, suggestions: int, relations: int) -> None:
         self.counts.setText(f"{entities} entities · {suggestions} to review · "
@@ -72,6 +88,14 @@ class StatusPanel(QWidget):
 
     def save_state(self) -> str:
         return self.saved.text().removeprefix("✓ ")
+
+
+def format_time_left(seconds: float) -> str:
+    if seconds < 60:
+        return "less than a minute left"
+    if seconds < 3600:
+        return f"about {round(seconds / 60)} min left"
+    return f"about {seconds / 3600:.1f} h left"
 
 
 def _bar(parent: QWidget) -> QLabel:

@@ -111,6 +111,28 @@ def read_path(path: Path, *, schema: Schema, encoding: str | None = None,
         yield from _read_file(path, schema, encoding, fmt)
 
 
+def count_sources(path: Path, *, recursive: bool = False) -> int:
+    """About how many batches `read_path` will yield (for progress and time left)."""
+    path = Path(path)
+    if not path.is_dir():
+        return 1
+    total = 0
+    folders = [path]
+    while folders:
+        folder = folders.pop()
+        for entry in folder.iterdir():
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                if recursive:
+                    folders.append(entry)
+            elif entry.suffix.lower() in _TEXT_SUFFIXES + _JSON_SUFFIXES + (".ann",) \
+                    and not entry.name.endswith(SCHEMA_SUFFIX):
+                total += 1
+    ann = sum(1 for p in path.glob("*.ann")) if path.is_dir() else 0
+    return max(1, total - ann if ann else total)
+
+
 def _read_file(path: Path, schema: Schema, encoding: str | None, fmt: str | None
                ) -> Iterator[ImportBatch]:
     if fmt is not None:
