@@ -18,13 +18,15 @@ gives back `to_annotated_records` of the exported document exactly.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
 from annotate.model import AnnotatedDocument, Entity, Relation
 from annotate.schema import Schema
-from annotate.tokens import TokenIndex, tokenize
+from annotate.tokens import blank_english
 
 from . import _prodigy
 from ._common import (
@@ -41,10 +43,36 @@ from ._common import (
 from ._jsonlines import SCHEMA_MARK, read_records, schema_side_file
 
 VERSION = 1
+# one Prodigy token, as json.dumps writes the dict {"text", "start", "end", "id", "ws"}
+_TOKEN = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": %s}'
 
 
-def span_dict(entity: Entity, index: TokenIndex) -> dict[str, Any]:
-    token_start, token_end = index.span(entity.start, entity.end)
+def token_rows(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, whitespace follows) of each token: `annotate.tokens.tokenize` without
+    a Python object per token (about 900 per news article; they dominated the export)."""
+    from spacy.attrs import IDX, LENGTH, SPACY
+
+    doc = blank_english().make_doc(text)
+    if not len(doc):
+        return []
+    return [(s, s + n, bool(ws)) for s, n, ws in doc.to_array([IDX, LENGTH, SPACY]).tolist()]
+
+
+def tokens_json(text: str, rows: Sequence[tuple[int, int, bool]]) -> str:
+    """The `tokens` list as JSON, the same text `json.dumps` makes of the token dicts."""
+    return "[" + ", ".join([
+        _TOKEN % (encode_basestring(text[s:e]), s, e, i, "true" if ws else "false")
+        for i, (s, e, ws) in enumerate(rows)]) + "]"
+
+
+def _token_at(starts: Sequence[int], offset: int) -> int:
+    """Index of the token containing `offset` (or the last one starting before it)."""
+    return max(bisect_right(starts, offset) - 1, 0)
+
+
+def span_dict(entity: Entity, starts: Sequence[int]) -> dict[str, Any]:
+    token_start = _token_at(starts, entity.start)
+    token_end = _token_at(starts, max(entity.end - 1, entity.start))
     return {
         "start": entity.start, "end": entity.end, "token_start": token_start,
         "token_end": token_end, "label": entity.label, "id": entity.id,
@@ -72,14 +100,32 @@ def relation_dict(relation: Relation, spans: dict[int, dict[str, Any]]) -> dict[
 
 def task(ad: AnnotatedDocument) -> dict[str, Any]:
     """The JSONL record of one document."""
+    rows = token_rows(ad.document.text)
+    return {**_head(ad), "tokens": json.loads(tokens_json(ad.document.text, rows)),
+            **_rest(ad, rows)}
+
+
+def task_line(ad: AnnotatedDocument) -> str:
+    """`json.dumps(task(ad))`, with the tokens written directly."""
+    rows = token_rows(ad.document.text)
+    head = json.dumps(_head(ad), ensure_ascii=False)
+    rest = json.dumps(_rest(ad, rows), ensure_ascii=False)
+    return f'{head[:-1]}, "tokens": {tokens_json(ad.document.text, rows)}, {rest[1:]}'
+
+
+def _head(ad: AnnotatedDocument) -> dict[str, Any]:
     doc = ad.document
-    tokens = tokenize(doc.text)
-    index = TokenIndex(tokens)
-    spans = {e.id: span_dict(e, index) for e in ad.entities}
     return {
         "text": doc.text,
         "meta": {**doc.meta, "title": doc.title, "source": doc.source, "status": doc.status},
-        "tokens": [t.to_dict() for t in tokens],
+    }
+
+
+def _rest(ad: AnnotatedDocument, rows: Sequence[tuple[int, int, bool]]) -> dict[str, Any]:
+    doc = ad.document
+    starts = [s for s, _, _ in rows]
+    spans = {e.id: span_dict(e, starts) for e in ad.entities}
+    return {
         "spans": list(spans.values()),
         "relations": [relation_dict(r, spans) for r in ad.relations],
         "_arcmark": {
@@ -97,7 +143,7 @@ def lines(corpus: Iterable[AnnotatedDocument], report: ExportReport) -> Iterator
         report.documents += 1
         report.entities += len(ad.entities)
         report.relations += len(ad.relations)
-        yield json.dumps(task(ad), ensure_ascii=False) + "\n"
+        yield task_line(ad) + "\n"
 
 
 def schema_document(schema: Schema) -> dict[str, Any]:
