@@ -413,6 +413,11 @@ def test_the_worked_example_opens_in_its_own_window_with_its_arcs(qtbot, window,
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: not shiboken6.isValid(example))  # the first one closed
     assert len(again.view.arcs()) == 39
+    assert again.remember_layout is False and window.remember_layout is True
+    window.settings.setValue("window/geometry", b"user layout")
+    again.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # qtbot deletes it
+    again.close()  # the example window leaves the user's saved layout alone
+    assert window.settings.value("window/geometry") == b"user layout"
 
 
 def test_marking_works_from_the_entity_table_and_ctrl_e_asks_for_the_label(qtbot, window):

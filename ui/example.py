@@ -65,7 +65,7 @@ def open_example(window: MainWindow) -> MainWindow | None:
     except (*user_errors(), OSError) as exc:
         show_user_error(window, exc)
         return None
-    example = MainWindow(session, model=window.model)
+    example = MainWindow(session, model=window.model, remember_layout=False)
     example.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     store = session.store
     example.destroyed.connect(lambda *_: store.close())

@@ -42,8 +42,11 @@ class MainWindow(QMainWindow):
     document_opened = Signal(object)  # the id of the document now shown, or None
 
     def __init__(self, session: Session, *, model: str | None = None,
-                 seeds: Path | None = None, parent: QWidget | None = None) -> None:
+                 seeds: Path | None = None, parent: QWidget | None = None,
+                 remember_layout: bool = True) -> None:
         super().__init__(parent)
+        # a secondary window (the worked example) must not overwrite the user's layout
+        self.remember_layout = remember_layout
         self.setObjectName("mainWindow")
         self.session = session
         self.model = model
@@ -465,9 +468,10 @@ class MainWindow(QMainWindow):
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.sync()
+        if self.remember_layout:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/state", self.saveState())
+            self.settings.sync()
         if self.runner.busy:
             self.runner.cancel()
             self.runner.wait(15_000)
