@@ -2,11 +2,9 @@
 
     python -m tools.screenshot [--out docs/screenshot.png] [--wait 8]
 
-On a temporary store it imports the article(s) in seeds/, pre-annotates them
-with the spaCy model and reviews the first paragraphs the way an analyst would
-(accepting, rejecting and relabelling suggestions, linking a few entities), so
-the picture shows every kind of highlight. Then it runs `main.py gui` under Xvfb
-and saves the window. It uses ../shared/tools/screenshot when that helper exists,
+On a temporary store it imports the worked example (seeds/example/: the seed
+article reviewed, with its relations), so the picture shows highlights and arcs.
+Then it runs `main.py gui` under Xvfb and saves the window. It uses ../shared/tools/screenshot when that helper exists,
 else Xvfb, xdotool and ImageMagick's `import` directly.
 """
 from __future__ import annotations
@@ -24,65 +22,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_TOOL = ROOT.parent / "shared" / "tools" / "screenshot"
 SCREEN = "1600x1000x24"
 
-# (entity text, what the analyst does: "reject" or the right label)
-REVIEW = [
-    ("New Alliance", "reject"),
-    ("19.01.2017", "DATE"),
-    ("al-Bab", "GPE"),
-    ("Aleppo", "GPE"),
-    ("F-16s", "PRODUCT"),
-    ("F-4s", "PRODUCT"),
-]
-RELATIONS = [  # (head text, tail text, label), first mentions after the title block
-    ("Russian", "Islamic State", "FIGHTS_AGAINST"),
-    ("Turkish", "Islamic State", "FIGHTS_AGAINST"),
-    ("Sergei Rudskoi", "the Main Operations Directorate", "MEMBER_OF"),
-    ("Russia", "Turkey", "ALLY_OF"),
-    ("al-Bab", "Aleppo", "LOCATED_IN"),
-]
-ACCEPT_UNTIL = 1200  # code point: the analyst has reviewed the text up to here
+EXAMPLE = ROOT / "seeds" / "example" / "worked-example.jsonl"
 
 
 def prepare_store(db: Path) -> None:
-    """Import the seeds, pre-annotate them and review the start of the first article."""
+    """A store holding the worked example: the seed article reviewed, with its relations."""
     sys.path.insert(0, str(ROOT))
     from annotate.corpus_io import import_path
-    from annotate.preannotate import preannotate
     from annotate.session import Session
     from storage.store import Store
 
     session = Session(Store(db), annotator="analyst")
-    for seed in sorted((ROOT / "seeds").glob("*.txt")):
-        import_path(session, seed)
-    preannotate(session)
-    doc_id = session.documents()[0].id
-    _review(session, doc_id)
-    session.set_document_status(doc_id, "in_progress")
+    report = import_path(session, EXAMPLE)
+    if report.errors:
+        sys.exit("screenshot: " + "; ".join(report.errors))
     session.store.close()
-
-
-def _review(session, doc_id: int) -> None:  # type: ignore[no-untyped-def]
-    def first(text: str, after: int = 260):  # type: ignore[no-untyped-def]
-        return next((e for e in session.entities(doc_id) if e.text == text and e.start >= after),
-                    None)
-
-    for text, what in REVIEW:
-        for entity in [e for e in session.entities(doc_id) if e.text == text]:
-            if what == "reject":
-                session.reject_entity(entity.id)
-            elif entity.label != what:
-                session.relabel_entity(entity.id, what)
-    for entity in session.entities(doc_id):
-        if entity.status == "suggested" and entity.end <= ACCEPT_UNTIL:
-            session.accept_entity(entity.id)
-    for head_text, tail_text, label in RELATIONS:
-        head = first(head_text)
-        tail = first(tail_text, after=head.start if head else 0)
-        if head is not None and tail is not None:
-            try:
-                session.add_relation(head.id, tail.id, label)
-            except Exception as exc:  # noqa: BLE001 - a picture without one arc is still fine
-                print(f"screenshot: skipped {head_text} {label} {tail_text}: {exc}", file=sys.stderr)
 
 
 def capture(db: Path, out: Path, wait: float, env: dict[str, str]) -> None:
