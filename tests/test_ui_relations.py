@@ -440,3 +440,18 @@ def test_marking_the_tail_without_a_head_says_what_to_do(qtbot, window):
     qtbot.keyClick(window.view, "]")
     assert "Mark the head first" in window.statusBar().currentMessage()
     assert QApplication.activePopupWidget() is None and stored(window) == []
+
+
+def test_the_shortcuts_dialog_lists_relation_keys_too(qtbot, window):
+    """F1 lists the review keys, the entity label keys, the Relation menu and relation label keys."""
+    from PySide6.QtWidgets import QApplication, QDialog, QTableWidget
+
+    window.actions.shortcuts.trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, QDialog) and w.objectName() == "shortcutsDialog")
+    table = dialog.findChild(QTableWidget)
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows["Mark as Head"] == "[" and rows["Mark as Tail"] == "]"
+    assert rows["Relation ALLY_OF (in the label menu)"] == "1"
+    assert rows["Label as PERSON"] == "P"
+    dialog.close()

@@ -172,7 +172,8 @@ class MainWindow(QMainWindow):
         a.show_rejected.toggled.connect(self._on_show_rejected_toggled)
         a.arc_mode_chosen.connect(self._on_arc_mode_chosen)
         a.reset_layout.triggered.connect(self._default_layout)
-        a.shortcuts.triggered.connect(lambda: dialogs.show_shortcuts(self, a.shortcut_rows()))
+        a.shortcuts.triggered.connect(lambda: dialogs.show_shortcuts(
+            self, a.shortcut_rows() + self.relation_ui.actions.shortcut_rows(self.session.schema)))
         a.about.triggered.connect(lambda: dialogs.show_about(self, self.session))
         view.span_selection_changed.connect(self._on_view_span_selection_changed)
         view.context_menu_requested.connect(review.context_menu)
