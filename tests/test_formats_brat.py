@@ -133,7 +133,8 @@ def test_our_statuses_confidence_notes_and_same_as_survive_brat(tmp_path):
                                   status="suggested")))
     out = tmp_path / "b"
     report = export_corpus("brat", [to_annotated_document(rec)], SCHEMA, out)
-    assert report.notes == []
+    assert report.notes == [
+        "1 notes with line breaks written on one line (brat notes are one line)"]
     ann = (out / "t.ann").read_text(encoding="utf-8")
     assert "T5\tGPE 0 6;7 29\tRussia the Russian Federation\n" in ann
     assert "*\tSAME_AS T1 T2 T3\n" in ann
@@ -212,3 +213,20 @@ def test_subfolder_documents_use_the_nearest_annotation_conf_above(tmp_path):
     (sub / "a.ann").write_text("T1\tShip 0 6\tMoskva\n", encoding="utf-8")
     (batch,) = read_path(tmp_path, schema=SCHEMA, recursive=True)
     assert batch.error is None and batch.schema.entity_names == ("Ship",)
+
+
+def test_what_brat_cannot_hold_is_reported_not_silently_changed(tmp_path):
+    """A span starting on a line break and a multi-line note are written as brat can, and said so."""
+    from annotate.formats import export_corpus
+    from annotate.model import AnnotatedDocument, Document, Entity, Relation
+
+    text = "\nTurkey and Russia"
+    doc = Document(id=1, title="t", text=text)
+    ents = (Entity(1, 1, 0, 7, "GPE", text[0:7]), Entity(2, 1, 12, 18, "GPE", "Russia"))
+    rels = (Relation(1, 1, 1, 2, "NEGOTIATES_WITH", directed=False, note="line one\nline two"),)
+    report = export_corpus("brat", [AnnotatedDocument(doc, ents, rels)], load_schema(),
+                           tmp_path / "out")
+    assert any("trimmed" in n and n.startswith("1 ") for n in report.notes)
+    assert any("line breaks written on one line" in n for n in report.notes)
+    ann = next((tmp_path / "out").glob("*.ann")).read_text(encoding="utf-8")
+    assert "T1\tGPE 1 7\tTurkey" in ann and "line one line two" in ann

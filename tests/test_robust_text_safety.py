@@ -148,8 +148,6 @@ def test_brat_export_cannot_be_broken_by_a_note_or_a_label(hostile, tmp_path):
         assert len(again.relations(copy)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="formats/conll: labels with whitespace are written as "
-                                       "they are, breaking the columns and lines")
 def test_conll_export_keeps_one_token_per_line_whatever_the_labels(hostile, tmp_path):
     session, doc = hostile
     for entity in session.entities(doc)[:-1]:

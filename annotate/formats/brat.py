@@ -128,13 +128,15 @@ class _Ann:
         return ident
 
 
-def _fragments(entity: Entity, text: str) -> tuple[str, str]:
-    """brat's offsets field and text column: a span crossing line breaks is split there."""
+def _fragments(entity: Entity, text: str) -> tuple[str, str, bool]:
+    """brat's offsets field and text column: a span crossing line breaks is split there;
+    the flag says the span started or ended on a line break, which brat cannot hold."""
     covered = text[entity.start:entity.end]
     pieces = [(entity.start + m.start(), entity.start + m.end())
               for m in re.finditer(r"[^\r\n]+", covered)] or [(entity.start, entity.end)]
+    trimmed = (pieces[0][0], pieces[-1][1]) != (entity.start, entity.end)
     return (";".join(f"{s} {e}" for s, e in pieces),
-            " ".join(text[s:e] for s, e in pieces))
+            " ".join(text[s:e] for s, e in pieces), trimmed)
 
 
 def _one_line(text: str) -> str:
@@ -148,12 +150,16 @@ def ann_text(ad: AnnotatedDocument, schema: Schema, report: ExportReport,
     brat: dict[str, list[dict[str, Any]]] = ad.document.meta.get("brat") or {}
     ids: dict[int, str] = {}
     for entity in ad.entities:
-        offsets, covered = _fragments(entity, text)
+        offsets, covered, trimmed = _fragments(entity, text)
+        report.note(int(trimmed), "entities trimmed to leave out a line break at their edge "
+                                  "(brat spans cannot start or end on one)")
         ids[entity.id] = ann.add("T", f"{brat_label(entity.label)} {offsets}", covered)
     transitive = {r.name for r in schema.relation_labels if r.kind == "symmetric_transitive"}
     rel_ids = _relations(ad, ids, transitive, ann, report)
     _attributes(ad, ids, rel_ids, brat, ann, attributes)
     _notes(ad, ids, rel_ids, brat, ann)
+    report.note(sum(1 for r in ad.relations if "\n" in r.note or "\r" in r.note),
+                "notes with line breaks written on one line (brat notes are one line)")
     return "".join(line + "\n" for line in ann.lines)
 
 

@@ -3,7 +3,7 @@
 Each document starts with `-DOCSTART- -X- -X- O` and a blank line; then one token per line,
 `TOKEN -X- _ TAG`, and a blank line after each sentence. Tokens come from the blank English
 tokenizer; whitespace tokens are skipped and whitespace inside a token (e.g. a no-break
-space) becomes "_" so every line keeps four columns. Sentences are the document's stored
+space) or inside a label becomes "_" so every line keeps four columns. Sentences are the document's stored
 sentence offsets (from the annotation pipeline) when there are any, else spaCy's
 rule-based sentencizer. Tags come from the accepted entities, widened to whole tokens and
 without overlaps by the same rule as the spaCy export (longest, then earliest). An entity
@@ -32,15 +32,20 @@ from .spacy_docbin import choose_ents, token_spans
 
 DOCSTART = "-DOCSTART- -X- -X- O"
 _SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s+")
 
 
-def _tags(doc: object, ad: AnnotatedDocument) -> tuple[list[str], int]:
+def _tags(doc: object, ad: AnnotatedDocument, report: ExportReport) -> tuple[list[str], int]:
     tags = ["O"] * len(doc)  # type: ignore[arg-type]
     ents = choose_ents([p for p in token_spans(doc, ad.entities) if p[0].status == "accepted"])
     for _, span in ents:
-        tags[span.start] = f"B-{span.label_}"
+        label = _SPACES.sub("_", span.label_)
+        if label != span.label_:
+            report.note(1, "labels with whitespace written with _ (CoNLL columns are "
+                           "space-separated)")
+        tags[span.start] = f"B-{label}"
         for i in range(span.start + 1, span.end):
-            tags[i] = f"I-{span.label_}"
+            tags[i] = f"I-{label}"
     return tags, len(ents)
 
 
@@ -49,7 +54,7 @@ def document_lines(ad: AnnotatedDocument, report: ExportReport) -> Iterator[str]
     text, stored = ad.document.text, ad.document.sentences
     doc = blank_english().make_doc(text) if stored else sentence_doc(text)
     starts = sorted({s for s, _ in stored} if stored else {s.start_char for s in doc.sents})
-    tags, count = _tags(doc, ad)
+    tags, count = _tags(doc, ad, report)
     report.entities += count
     report.note(sum(1 for e in ad.entities if e.status == "accepted") - count,
                 "accepted entities left out (overlaps)")
