@@ -83,19 +83,22 @@ def open_session(db_path: Path | None, schema_path: Path | None = None, *, creat
 def cli(ctx: click.Context, db_path: Path | None, model: str | None) -> None:
     """Arcmark: read news, correct the entities spaCy finds, annotate their relations."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(gui, db_path=db_path, model=model, schema_path=None)
+        ctx.invoke(gui, db_path=db_path, model=model, schema_path=None, read_only=False)
 
 
 @cli.command()
 @db_option
 @schema_option
 @click.option("--model", default=None, help="spaCy model package for pre-annotation.")
+@click.option("--read-only", is_flag=True, help="Open the store for reading and export only.")
 @friendly
-def gui(db_path: Path | None, schema_path: Path | None, model: str | None) -> None:
+def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
+        read_only: bool) -> None:
     """Open the window (the default command)."""
     from ui.app import run_gui
 
-    sys.exit(run_gui(db_path=db_path, schema_path=schema_path, model=model, seeds=SEEDS))
+    sys.exit(run_gui(db_path=db_path, schema_path=schema_path, model=model, seeds=SEEDS,
+                     read_only=read_only))
 
 
 @cli.command("import")

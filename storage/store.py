@@ -172,8 +172,9 @@ class Store:
         """The StoreError for a failure of the file or the lock (not of the data's rules)."""
         message = str(exc).lower()
         if "locked" in message or "busy" in message:
-            return StoreBusyError(f"{self.path}: the store is busy (another Arcmark is writing "
-                                  "to it); try again when it has finished")
+            return StoreBusyError(f"{self.path}: the store is busy (another window, program or "
+                                  "background import is writing to it); try again when it has "
+                                  "finished")
         if "readonly" in message or "read-only" in message:
             return StoreReadOnlyError(f"{self.path}: the store is read-only; nothing was changed")
         if "malformed" in message or "not a database" in message or "could not decode" in message:
@@ -304,8 +305,8 @@ class Store:
             if "locked" in str(exc) or "busy" in str(exc):
                 waited = time.monotonic() - started
                 raise StoreBusyError(
-                    f"{self.path}: the store is busy (another Arcmark is writing to it); "
-                    f"gave up after {waited:.0f} s — try again"
+                    f"{self.path}: the store is busy (another window, program or background "
+                    f"import is writing to it); gave up after {waited:.0f} s — try again"
                 ) from None
             if "readonly" in str(exc):
                 raise StoreReadOnlyError(f"{self.path}: the store is read-only") from None

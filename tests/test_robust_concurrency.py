@@ -89,7 +89,7 @@ def test_a_lock_held_past_the_busy_timeout_is_a_clear_error_and_changes_nothing(
     store = Store(db, busy_timeout=0.2)
     session = Session(store, annotator="tester")
     try:
-        with pytest.raises(StoreBusyError, match="busy.*another Arcmark") as err:
+        with pytest.raises(StoreBusyError, match="busy.*another window, program") as err:
             session.add_entity(doc, 0, 6, "GPE")
         assert "\n" not in str(err.value)
         assert not session.can_undo

@@ -34,12 +34,12 @@ def application() -> QApplication:
 
 
 def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
-            model: str | None = None, seeds: Path | None = None) -> int:
+            model: str | None = None, seeds: Path | None = None, read_only: bool = False) -> int:
     """Open the window on the store; returns the exit status."""
     app = application()
     install_excepthook()
     try:
-        session = open_session(db_path, schema_path)
+        session = open_session(db_path, schema_path, read_only=read_only)
     except user_errors() as exc:
         QMessageBox.critical(None, "Arcmark — cannot open the store", first_line(exc))
         return 1
@@ -62,13 +62,15 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
         session.store.close()
 
 
-def open_session(db_path: Path | None, schema_path: Path | None):  # type: ignore[no-untyped-def]
+def open_session(db_path: Path | None, schema_path: Path | None,  # type: ignore[no-untyped-def]
+                 read_only: bool = False):
     """Store → Session; raises ArcmarkError / StoreError with a one-line message."""
     from annotate.schema import load_schema
     from annotate.session import Session
     from storage.store import Store, default_store_path
 
-    store = Store(db_path or default_store_path())
+    store = Store(db_path or default_store_path(), read_only=read_only,
+                  create=not read_only)
     try:
         schema = load_schema(schema_path) if schema_path else None
         return Session(store, schema=schema)

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QMainWindow, QToolBar, QVBoxLayout, QWidget,
+    QApplication, QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget,
 )
 
 from annotate.model import ArcmarkError, Change, ValidationError
@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(centre)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        if self.session.read_only:
+            layout.addWidget(_read_only_banner(centre, str(self.session.store.path)))
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         self.setCentralWidget(centre)
@@ -307,6 +309,12 @@ class MainWindow(QMainWindow):
         a.reject.setEnabled(selected is not None and selected.status != "rejected")
         a.delete.setEnabled(selected is not None)
         a.cancel_job.setEnabled(self.runner.busy)
+        if self.session.read_only:  # reading and exporting only
+            for action in (a.undo, a.redo, a.accept_all, a.mark_done, a.mark_in_progress,
+                           a.mark_new, a.preannotate_document, a.preannotate_all, a.accept,
+                           a.reject, a.delete, a.import_files, a.import_folder,
+                           a.accept_label_menu, *a.label_actions.values()):
+                action.setEnabled(False)
 
     def _set_labels(self) -> None:
         labels = self.session.schema.entity_labels
@@ -364,7 +372,7 @@ class MainWindow(QMainWindow):
     def start_first_run(self) -> bool:
         """With an empty store: import the sample articles, then pre-annotate them."""
         files = jobs.seed_files(self.seeds)
-        if not files or self.documents.model.ids():
+        if not files or self.documents.model.ids() or self.session.read_only:
             return False
         self.submit("Importing the sample article", jobs.import_files, paths=files,
                     then=self._after_first_import, **self._job_args())
@@ -477,6 +485,18 @@ class MainWindow(QMainWindow):
             self.runner.cancel()
             self.runner.wait(15_000)
         super().closeEvent(event)
+
+
+def _read_only_banner(parent: QWidget, path: str) -> QLabel:
+    banner = QLabel(f"Read-only: {path} cannot be written, so you can read, search and export "
+                    "but not edit. Make the file writable (or copy it) and reopen it to annotate.",
+                    parent)
+    banner.setObjectName("readOnlyBanner")
+    banner.setTextFormat(Qt.TextFormat.PlainText)
+    banner.setWordWrap(True)
+    banner.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px 10px;"
+                         " border-bottom: 1px solid #e6d08a;")
+    return banner
 
 
 def _as_bool(value: object, default: bool) -> bool:
