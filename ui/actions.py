@@ -48,6 +48,8 @@ class WindowActions(QObject):
                                        "Import .txt, .md, JSONL or brat files", icon(sp.SP_DialogOpenButton))
         self.import_folder = self._make("Import &Folder…", _keys("Ctrl+Shift+O"),
                                         "Import every supported file in a folder")
+        self.export = self._make("&Export…", _keys("Ctrl+Shift+X"),
+                                 "Export the corpus as JSONL, spaCy, brat, CoNLL, CSV or GraphML")
         self.quit = self._make("&Quit", _keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         # edit
         self.undo = self._make("&Undo", _keys("Ctrl+Z"), "Undo the last change",
@@ -167,6 +169,8 @@ class WindowActions(QObject):
         menus = {}
         menus["file"] = file = bar.addMenu("&File")
         file.addActions([self.import_files, self.import_folder])
+        file.addSeparator()
+        file.addAction(self.export)
         file.addSeparator()
         file.addAction(self.quit)
         menus["edit"] = edit = bar.addMenu("&Edit")

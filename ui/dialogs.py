@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.session import Session
-from ui.jobs import ImportOutcome, PreannotateOutcome
+from ui.jobs import ExportOutcome, ImportOutcome, PreannotateOutcome
 
 IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann);;Text (*.txt *.md);;"
                  "JSON lines (*.jsonl *.json);;brat annotations (*.ann);;All files (*)")
@@ -43,6 +43,9 @@ def outcome_text(outcome: object) -> str:
             return f"Nothing to pre-annotate: {outcome.model} has already seen these documents"
         docs = f"{outcome.documents} document{'s' * (outcome.documents != 1)}"
         return f"Pre-annotated {docs} with {outcome.model}: {outcome.entities} suggestions added"
+    if isinstance(outcome, ExportOutcome):
+        notes = f" ({'; '.join(outcome.notes)})" if outcome.notes else ""
+        return outcome.summary + notes
     if isinstance(outcome, ImportOutcome):
         failed = f"; {len(outcome.errors)} failed" if outcome.errors else ""
         return f"Imported: {outcome.summary or 'nothing'}{failed}"

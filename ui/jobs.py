@@ -108,3 +108,32 @@ def seed_files(seeds: Path | None) -> list[Path]:
     if seeds is None or not Path(seeds).is_dir():
         return []
     return sorted(Path(seeds).glob("*.txt"))
+
+
+@dataclass
+class ExportOutcome:
+    summary: str = ""
+    notes: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+
+def export_corpus(ctx: JobContext, db_path: Path, annotator: str, fmt: str, out: Path,
+                  status: str | None) -> ExportOutcome:
+    """Export the corpus (or the documents with `status`) to `out`; written whole or not at all."""
+    from annotate.corpus_io import export_path
+
+    session = _open(db_path, annotator)
+    try:
+        total = len(session.store.document_ids(status))
+        ctx.progress(0, total, f"Exporting {fmt}")
+        report = export_path(session, fmt, out, status=status,
+                             progress=lambda n: ctx.progress(n, total, f"Exporting {fmt}"),
+                             cancelled=ctx.cancelled)
+    finally:
+        session.store.close()
+    if report.cancelled:
+        return ExportOutcome(summary="Export cancelled: nothing was written", cancelled=True)
+    return ExportOutcome(
+        summary=(f"Exported {report.documents} documents, {report.entities} entities, "
+                 f"{report.relations} relations to {out}"),
+        notes=list(report.notes))

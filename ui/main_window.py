@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget,
+    QApplication, QDialog, QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget,
 )
 
 from annotate.model import ArcmarkError, Change, ValidationError
@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         a, view, review = self.actions, self.view, self.review
         a.import_files.triggered.connect(self._on_import_files_triggered)
         a.import_folder.triggered.connect(self._on_import_folder_triggered)
+        a.export.triggered.connect(self._on_export_triggered)
         a.quit.triggered.connect(self.close)
         a.undo.triggered.connect(lambda: self._undo_redo(self.session.undo))
         a.redo.triggered.connect(lambda: self._undo_redo(self.session.redo))
@@ -398,6 +399,22 @@ class MainWindow(QMainWindow):
         if outcome.added and self.presenter.doc_id is None:
             self.open_document(outcome.added[0])
         dialogs.show_import_report(self, outcome)
+
+    def export(self, fmt: str, out: Path, status: str | None = None) -> Job:
+        """Export in the background (File → Export…); the file appears whole or not at all."""
+        return self.submit(f"Exporting {fmt}", jobs.export_corpus, fmt=fmt, out=out,
+                           status=status, **self._job_args())
+
+    def _on_export_triggered(self) -> None:
+        from ui.export_dialog import ExportDialog
+
+        start = Path(str(self.settings.value("export/dir") or Path.home()))
+        dialog = ExportDialog(self, start)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        request = dialog.request()
+        self.settings.setValue("export/dir", str(request.out.parent))
+        self.export(request.fmt, request.out, request.status)
 
     def _on_preannotate_document_triggered(self) -> None:
         if self.presenter.doc_id is not None:
