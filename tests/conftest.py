@@ -54,3 +54,16 @@ def nlp():
     from annotate.nlp import load_model
 
     return load_model()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_qt_settings():
+    """Qt caches the settings path per process: every window test starts from empty settings."""
+    if "PySide6.QtCore" not in sys.modules:
+        yield
+        return
+    from PySide6.QtCore import QSettings
+
+    QSettings("Arcmark", "Arcmark").clear()
+    yield
+    QSettings("Arcmark", "Arcmark").clear()

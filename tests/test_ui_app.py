@@ -16,14 +16,6 @@ from ui.main_window import MainWindow
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_settings():
-    """Qt caches the settings path per process: start every test from empty settings."""
-    QSettings("Arcmark", "Arcmark").clear()
-    yield
-    QSettings("Arcmark", "Arcmark").clear()
-
-
 def _main_window() -> MainWindow | None:
     return next((w for w in QApplication.topLevelWidgets()
                  if isinstance(w, MainWindow) and w.isVisible()), None)

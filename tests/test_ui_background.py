@@ -4,20 +4,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from annotate.model import DocumentRecord
 from ui.main_window import MainWindow
 from ui.worker import BackgroundRunner, JobContext
-
-@pytest.fixture(autouse=True)
-def _fresh_settings():
-    """Qt caches the settings path per process: start every test from empty settings."""
-    QSettings("Arcmark", "Arcmark").clear()
-    yield
-    QSettings("Arcmark", "Arcmark").clear()
-
 
 
 @pytest.fixture

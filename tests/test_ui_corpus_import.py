@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 
 from annotate.formats import count_sources
 from ui.main_window import MainWindow
@@ -12,13 +12,6 @@ from ui.status import format_time_left
 
 ARTICLE = ("Russia and Turkey agreed on {n} new steps in Syria, officials in Ankara said. "
            "Iran welcomed the talks in Astana.\n")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings():
-    QSettings("Arcmark", "Arcmark").clear()
-    yield
-    QSettings("Arcmark", "Arcmark").clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import json
 
 import networkx
 import pytest
-from PySide6.QtCore import QSettings
 
 from annotate.corpus_io import import_path
 from annotate.formats import exporter_names
@@ -14,13 +13,6 @@ from ui.export_dialog import ExportDialog
 from ui.main_window import MainWindow
 
 EXAMPLE = ROOT / "seeds" / "example" / "worked-example.jsonl"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings():
-    QSettings("Arcmark", "Arcmark").clear()
-    yield
-    QSettings("Arcmark", "Arcmark").clear()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from annotate.model import DocumentRecord, EntityRecord
@@ -11,14 +11,6 @@ from ui.main_window import MainWindow
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 TEXT = "Vladimir Putin met Recep Tayyip Erdogan in Moscow. Russia and Turkey are allies."
 MODEL = "model:test_model@1.0"
-
-@pytest.fixture(autouse=True)
-def _fresh_settings():
-    """Qt caches the settings path per process: start every test from empty settings."""
-    QSettings("Arcmark", "Arcmark").clear()
-    yield
-    QSettings("Arcmark", "Arcmark").clear()
-
 
 
 def _suggest(text: str, word: str, label: str) -> EntityRecord:

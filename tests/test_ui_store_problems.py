@@ -4,7 +4,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from annotate.model import DocumentRecord
@@ -13,13 +12,6 @@ from storage.store import Store
 from ui.main_window import MainWindow
 
 TEXT = "Russia and Turkey met in Ankara."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_settings():
-    QSettings("Arcmark", "Arcmark").clear()
-    yield
-    QSettings("Arcmark", "Arcmark").clear()
 
 
 def _dialogs() -> list[QMessageBox]:
