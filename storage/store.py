@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from storage.migrations import MIGRATION_SET, migration_names, migrations
+from storage.migrations import migration_names, migrations
 
 T = TypeVar("T")
 APP_NAME = "arcmark"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from annotate.model import DocumentRecord

@@ -17,7 +17,6 @@ inside an entity, hold Alt.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 

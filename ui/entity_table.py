@@ -11,13 +11,14 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex,
+    QItemSelectionModel, QModelIndex, QPersistentModelIndex,
     QSortFilterProxyModel, Qt, Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotate.model import Entity
+from ui.table_model import ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -36,7 +37,9 @@ def _key(entity: Entity) -> tuple[int, int, int]:
     return entity.start, entity.end, entity.id
 
 
-class EntityTableModel(QAbstractTableModel):
+class EntityTableModel(ReadOnlyTableModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._keys: list[tuple[int, int, int]] = []  # sorted (start, end, id)
@@ -50,18 +53,8 @@ class EntityTableModel(QAbstractTableModel):
 
     # --- reading ----------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._keys)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
-        return None
+    def _row_count(self) -> int:
+        return len(self._keys)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._keys):
@@ -87,11 +80,6 @@ class EntityTableModel(QAbstractTableModel):
             return (f"{entity.label} “{entity.text}”\nOrigin: {origin_text(entity.origin)}"
                     f"\nStatus: {entity.status}")
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # --- ids and rows ---------------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import Entity, Relation
+from ui.table_model import ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -108,7 +108,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-class RelationTableModel(QAbstractTableModel):
+class RelationTableModel(ReadOnlyTableModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._keys: list[tuple[int, int]] = []  # sorted (position, id)
@@ -116,18 +118,8 @@ class RelationTableModel(QAbstractTableModel):
 
     # --- reading ----------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._keys)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS)
-                and role == Qt.ItemDataRole.DisplayRole):
-            return COLUMNS[section]
-        return None
+    def _row_count(self) -> int:
+        return len(self._keys)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._keys):
@@ -147,11 +139,6 @@ class RelationTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row, col)
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # --- ids and rows -----------------------------------------------------------------------
 
