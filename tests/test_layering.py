@@ -77,3 +77,12 @@ def test_domain_runs_without_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_store_does_not_import_numpy_on_the_way_to_the_window():
+    """sqlite-utils would import numpy (0.1 s of start-up) for types the store never writes;
+    numpy still imports normally afterwards, for spaCy."""
+    code = ("import sys, storage.store; print('numpy' in sys.modules); "
+            "import numpy, sqlite_utils.db; print(numpy.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "numpy"], out.stderr

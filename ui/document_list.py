@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import DOCUMENT_STATUSES, DocumentSummary
-from ui.table_model import ReadOnlyTableModel
+from ui.table_model import RESIZE_PRECISION, ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -232,6 +232,9 @@ class DocumentListPanel(QWidget):
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # size columns to the rows in view (and a few more), not to every row: a long
+        # document has tens of thousands, and measuring them all costs seconds
+        header.setResizeContentsPrecision(RESIZE_PRECISION)
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)

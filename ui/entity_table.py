@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotate.model import Entity
-from ui.table_model import ReadOnlyTableModel
+from ui.table_model import RESIZE_PRECISION, ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -209,6 +209,9 @@ class EntityTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
+        # size columns to the rows in view (and a few more), not to every row: a long
+        # document has tens of thousands, and measuring them all costs seconds
+        header.setResizeContentsPrecision(RESIZE_PRECISION)
         for col in (LABEL, STATUS, ORIGIN, START, END):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)

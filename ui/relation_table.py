@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import Entity, Relation
-from ui.table_model import ReadOnlyTableModel
+from ui.table_model import RESIZE_PRECISION, ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -306,6 +306,9 @@ class RelationTablePanel(QWidget):
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        # size columns to the rows in view (and a few more), not to every row: a long
+        # document has tens of thousands, and measuring them all costs seconds
+        header.setResizeContentsPrecision(RESIZE_PRECISION)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col in (LABEL, CONFIDENCE):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

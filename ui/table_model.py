@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 Index = QModelIndex | QPersistentModelIndex
+RESIZE_PRECISION = 50  # rows a header measures beyond those in view (Qt's default: 1,000)
 
 
 class ReadOnlyTableModel(QAbstractTableModel):
