@@ -49,7 +49,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+    return click.option("--db", "db_path", type=click.Path(path_type=Path),
                         envvar="ARCMARK_DB",
                         help="The store file (default: $ARCMARK_DB, else arcmark/arcmark.db in "
                              "the user data folder).")(fn)

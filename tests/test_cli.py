@@ -123,3 +123,9 @@ def test_every_command_has_help_text():
             if isinstance(param, click.Option):
                 assert param.help, f"{name} {param.name}"
         assert cli(name, "--help").exit_code == 0
+
+
+def test_a_folder_given_as_the_store_is_one_line(tmp_path):
+    result = run("stats", "--db", str(tmp_path))
+    assert result.returncode == 1 and result.stderr.strip().count("\n") == 0
+    assert "is a folder, not a store file" in result.stderr
