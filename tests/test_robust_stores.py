@@ -110,9 +110,9 @@ def test_a_foreign_sqlite_database_is_refused_on_the_command_line(tmp_path):
 
 
 def test_a_folder_given_as_the_store_is_refused(tmp_path):
-    """A folder for --db is a usage error (click's exit 2), never a traceback."""
+    """A folder for --db is one line and exit 1, never a traceback."""
     result = run("stats", "--db", str(tmp_path))
-    assert result.returncode == 2 and "is a directory" in result.stderr
+    assert result.returncode == 1 and "is a folder, not a store file" in result.stderr
     assert "Traceback" not in result.stderr
     with pytest.raises(StoreError, match="folder"):
         Store(tmp_path)
