@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from annotate.model import ArcmarkError
@@ -111,5 +111,3 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     doc = nlp(text)
     return split_paragraphs(text, ((s.start_char, s.end_char) for s in doc.sents)) or [(0, len(text))]
 
-
-ProgressFn = Callable[[int], object]

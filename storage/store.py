@@ -10,7 +10,6 @@ import contextlib
 import functools
 import json
 import os
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -627,8 +626,3 @@ def _decode(table: str, row: dict[str, Any]) -> dict[str, Any]:
         if isinstance(row.get(col), str):
             row[col] = json.loads(row[col])
     return row
-
-
-def copy_store(source: Path, target: Path) -> None:
-    """A consistent copy of a store file (used by backups and tests)."""
-    shutil.copyfile(source, target)

@@ -144,21 +144,6 @@ def _publish(path: Path, folder: bool = False) -> None:
 
 
 @contextmanager
-def atomic_file(out: Path, *, encoding: str = "utf-8", newline: str = "\n") -> Iterator[IO[str]]:
-    """A text file written under a temporary name and renamed over `out` on success."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
-            yield handle
-        _publish(Path(tmp))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
 def atomic_binary_path(out: Path) -> Iterator[Path]:
     """A temporary path for a library that writes a file itself; renamed over `out` on success."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -171,6 +156,14 @@ def atomic_binary_path(out: Path) -> Iterator[Path]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_file(out: Path, *, encoding: str = "utf-8", newline: str = "\n") -> Iterator[IO[str]]:
+    """A text file written under a temporary name and renamed over `out` on success."""
+    with atomic_binary_path(out) as tmp, open(tmp, "w", encoding=encoding,
+                                              newline=newline) as handle:
+        yield handle
 
 
 @contextmanager
