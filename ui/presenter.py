@@ -114,19 +114,26 @@ class DocumentPresenter:
             self.view.upsert_spans([view_span(e, schema) for e in present])
             self.table.source.upsert(present)
 
-    def refresh_relations(self, ids: Iterable[int]) -> None:
-        schema, doc_id = self.session.schema, self.doc_id
-        keep, gone = [], []
+    def split_relations(self, ids: Iterable[int]) -> tuple[list[Relation], list[int]]:
+        """The relations among `ids` to show in the open document, and the ids to drop
+        (deleted, rejected, or of another document)."""
+        keep: list[Relation] = []
+        gone: list[int] = []
         for relation_id in dict.fromkeys(ids):
             try:
                 relation = self.session.relation(relation_id)
             except ValidationError:
                 gone.append(relation_id)
                 continue
-            if relation.doc_id == doc_id and relation.status != "rejected":
+            if relation.doc_id == self.doc_id and relation.status != "rejected":
                 keep.append(relation)
             else:
                 gone.append(relation_id)
+        return keep, gone
+
+    def refresh_relations(self, ids: Iterable[int]) -> None:
+        schema = self.session.schema
+        keep, gone = self.split_relations(ids)
         for relation_id in gone:
             self._relations.pop(relation_id, None)
         if gone:

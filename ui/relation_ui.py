@@ -276,19 +276,7 @@ class RelationUi(QObject):
         self._update_actions()
 
     def _refresh_rows(self, ids: Iterable[int]) -> None:
-        doc_id = self.presenter.doc_id
-        keep: list[Relation] = []
-        gone: list[int] = []
-        for relation_id in ids:
-            try:
-                rel = self.session.relation(relation_id)
-            except ValidationError:
-                gone.append(relation_id)
-                continue
-            if rel.doc_id == doc_id and rel.status != "rejected":
-                keep.append(rel)
-            else:
-                gone.append(relation_id)
+        keep, gone = self.presenter.split_relations(ids)
         self.table.source.remove(gone)
         self.table.source.upsert(self._rows(keep))
         self.table.select_relation(self.current if self.view.selected_arc() is None
