@@ -1,9 +1,16 @@
 """Conversions between the store's row dicts and the domain's frozen dataclasses."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import fields
+from itertools import starmap
 from typing import Any
 
 from annotate.model import Document, Entity, Relation
+
+# the entities table's columns in the order of Entity's fields, for positional reads
+ENTITY_COLUMNS = tuple(f.name for f in fields(Entity))
+RELATION_COLUMNS = tuple(f.name for f in fields(Relation))
 
 
 def document_from_row(row: dict[str, Any]) -> Document:
@@ -27,6 +34,16 @@ def entity_from_row(row: dict[str, Any]) -> Entity:
         label=row["label"], text=row["text"], origin=row["origin"], status=row["status"],
         annotator=row.get("annotator"), created_at=row["created_at"], updated_at=row["updated_at"],
     )
+
+
+def entities_from_tuples(rows: Iterable[tuple[Any, ...]]) -> list[Entity]:
+    """Entities from rows of ENTITY_COLUMNS (a whole corpus' worth: no dict per row)."""
+    return list(starmap(Entity, rows))
+
+
+def relations_from_tuples(rows: Iterable[tuple[Any, ...]]) -> list[Relation]:
+    """Relations from rows of RELATION_COLUMNS, converted as `relation_from_row` does."""
+    return [relation_from_row(dict(zip(RELATION_COLUMNS, row))) for row in rows]
 
 
 def entity_row(e: Entity) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import getpass
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, ParamSpec
 
@@ -19,7 +19,15 @@ from annotate.model import (
     CONFIDENCES, DOCUMENT_STATUSES, AnnotatedDocument, Change, Document, DocumentRecord,
     DocumentSummary, Entity, Relation, ValidationError,
 )
-from annotate.rows import document_from_row, entity_from_row, relation_from_row
+from annotate.rows import (
+    ENTITY_COLUMNS,
+    RELATION_COLUMNS,
+    document_from_row,
+    entities_from_tuples,
+    entity_from_row,
+    relation_from_row,
+    relations_from_tuples,
+)
 from annotate.schema import Schema, load_schema
 from annotate.suggestions import SuggestionWriter
 from annotate.importing import ImportResult, RecordImporter
@@ -27,6 +35,7 @@ from storage.store import Store
 
 UNCHANGED: Any = object()
 P = ParamSpec("P")
+CORPUS_BATCH = 100  # documents per corpus read (their texts are held together)
 
 
 def _action(verb: Callable[P, Change]) -> Callable[P, Change]:
@@ -129,11 +138,28 @@ class Session:
                                  tuple(self.relations(doc_id)))
 
     def corpus(self, status: str | None = None, ids: Iterable[int] | None = None
-               ) -> Iterable[AnnotatedDocument]:
-        wanted = set(ids) if ids is not None else None
-        for doc_id in self.store.document_ids(status):
-            if wanted is None or doc_id in wanted:
-                yield self.annotated(doc_id)
+               ) -> Iterator[AnnotatedDocument]:
+        """Every document (or those with `status`, or `ids`) with its entities and
+        relations, in id order; read CORPUS_BATCH documents per query."""
+        doc_ids = self.store.document_ids(status)
+        if ids is not None:
+            wanted = set(ids)
+            doc_ids = [i for i in doc_ids if i in wanted]
+        for k in range(0, len(doc_ids), CORPUS_BATCH):
+            yield from self._annotated_batch(doc_ids[k:k + CORPUS_BATCH])
+
+    def _annotated_batch(self, doc_ids: Sequence[int]) -> Iterator[AnnotatedDocument]:
+        marks = ", ".join("?" * len(doc_ids))
+        documents = {r["id"]: document_from_row(r)
+                     for r in self.store.rows("documents", f"id IN ({marks})", doc_ids)}
+        entities = _by_document(entities_from_tuples(self.store.document_rows(
+            "entities", ENTITY_COLUMNS, doc_ids, 'doc_id, start, "end", id')))
+        relations = _by_document(relations_from_tuples(self.store.document_rows(
+            "relations", RELATION_COLUMNS, doc_ids, "doc_id, id")))
+        for doc_id in doc_ids:
+            if doc_id in documents:  # deleted since the ids were read
+                yield AnnotatedDocument(documents[doc_id], tuple(entities.get(doc_id, ())),
+                                        tuple(relations.get(doc_id, ())))
 
     def stats(self) -> dict[str, Any]:
         return self.store.counts()
@@ -380,6 +406,13 @@ class Session:
     def _check_label(self, label: str) -> None:
         if self.schema.entity(label) is None:
             raise ValidationError(f"entity label {label!r} is not in the schema")
+
+
+def _by_document(items: Iterable[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = {}
+    for item in items:
+        out.setdefault(item.doc_id, []).append(item)
+    return out
 
 
 def _check_confidence(confidence: str | None) -> None:

@@ -7,13 +7,13 @@ line as a task. The importer reads the side file when present and also understan
 skips) such a header line inside the JSONL.
 
 Each record: `text`; `meta` (title, source, status and the document's meta, for
-Prodigy's card); `tokens` (blank English tokenizer); `spans` (start, end, token_start,
-token_end, label + id, origin, status, annotator, created_at, updated_at); `relations`
-(head/child = token index of each span's last token, head_span/child_span, label + id,
-head_id, child_id, directed, confidence, note, evidence_start/end, origin, status,
-annotator, created_at, updated_at); `_arcmark` (version, document id, content hash,
-title, source, status, the document meta, sentences, timestamps). Import of that record
-gives back `to_annotated_records` of the exported document exactly.
+Prodigy's card); `tokens` (blank English tokenizer); `spans` (start, end, label + id,
+origin, status, annotator, created_at, updated_at, token_start, token_end); `relations`
+(head_span/child_span, label + id, head_id, child_id, directed, confidence, note,
+evidence_start/end, origin, status, annotator, created_at, updated_at, and Prodigy's
+head/child = token index of each span's last token); `_arcmark` (version, document id,
+content hash, title, source, status, the document meta, sentences, timestamps). Import
+of that record gives back `to_annotated_records` of the exported document exactly.
 """
 from __future__ import annotations
 
@@ -70,62 +70,36 @@ def _token_at(starts: Sequence[int], offset: int) -> int:
     return max(bisect_right(starts, offset) - 1, 0)
 
 
-def span_dict(entity: Entity, starts: Sequence[int]) -> dict[str, Any]:
-    token_start = _token_at(starts, entity.start)
-    token_end = _token_at(starts, max(entity.end - 1, entity.start))
+def span_dict(entity: Entity) -> dict[str, Any]:
     return {
-        "start": entity.start, "end": entity.end, "token_start": token_start,
-        "token_end": token_end, "label": entity.label, "id": entity.id,
+        "start": entity.start, "end": entity.end, "label": entity.label, "id": entity.id,
         "origin": entity.origin, "status": entity.status, "annotator": entity.annotator,
         "created_at": entity.created_at or None, "updated_at": entity.updated_at or None,
     }
 
 
-def _bare(span: dict[str, Any]) -> dict[str, Any]:
-    return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
-
-
 def relation_dict(relation: Relation, spans: dict[int, dict[str, Any]]) -> dict[str, Any]:
     head, child = spans[relation.head_id], spans[relation.tail_id]
     return {
-        "head": head["token_end"], "child": child["token_end"],
-        "head_span": _bare(head), "child_span": _bare(child), "label": relation.label,
-        "id": relation.id, "head_id": relation.head_id, "child_id": relation.tail_id,
-        "directed": relation.directed, "confidence": relation.confidence, "note": relation.note,
+        "head_span": {"start": head["start"], "end": head["end"], "label": head["label"]},
+        "child_span": {"start": child["start"], "end": child["end"], "label": child["label"]},
+        "label": relation.label, "id": relation.id, "head_id": relation.head_id,
+        "child_id": relation.tail_id, "directed": relation.directed,
+        "confidence": relation.confidence, "note": relation.note,
         "evidence_start": relation.evidence_start, "evidence_end": relation.evidence_end,
         "origin": relation.origin, "status": relation.status, "annotator": relation.annotator,
         "created_at": relation.created_at or None, "updated_at": relation.updated_at or None,
     }
 
 
-def task(ad: AnnotatedDocument) -> dict[str, Any]:
-    """The JSONL record of one document."""
-    rows = token_rows(ad.document.text)
-    return {**_head(ad), "tokens": json.loads(tokens_json(ad.document.text, rows)),
-            **_rest(ad, rows)}
-
-
-def task_line(ad: AnnotatedDocument) -> str:
-    """`json.dumps(task(ad))`, with the tokens written directly."""
-    rows = token_rows(ad.document.text)
-    head = json.dumps(_head(ad), ensure_ascii=False)
-    rest = json.dumps(_rest(ad, rows), ensure_ascii=False)
-    return f'{head[:-1]}, "tokens": {tokens_json(ad.document.text, rows)}, {rest[1:]}'
-
-
-def _head(ad: AnnotatedDocument) -> dict[str, Any]:
+def record(ad: AnnotatedDocument) -> dict[str, Any]:
+    """The record of one document without what comes from the tokenizer: the task
+    `task` makes of it holds the same rows as the store."""
     doc = ad.document
+    spans = {e.id: span_dict(e) for e in ad.entities}
     return {
         "text": doc.text,
         "meta": {**doc.meta, "title": doc.title, "source": doc.source, "status": doc.status},
-    }
-
-
-def _rest(ad: AnnotatedDocument, rows: Sequence[tuple[int, int, bool]]) -> dict[str, Any]:
-    doc = ad.document
-    starts = [s for s, _, _ in rows]
-    spans = {e.id: span_dict(e, starts) for e in ad.entities}
-    return {
         "spans": list(spans.values()),
         "relations": [relation_dict(r, spans) for r in ad.relations],
         "_arcmark": {
@@ -135,6 +109,41 @@ def _rest(ad: AnnotatedDocument, rows: Sequence[tuple[int, int, bool]]) -> dict[
             "created_at": doc.created_at or None, "updated_at": doc.updated_at or None,
         },
     }
+
+
+def task(ad: AnnotatedDocument) -> dict[str, Any]:
+    """The JSONL record of one document: `record` with tokens, each span's token indices
+    and each relation's `head`/`child` (the token index of its span's last token)."""
+    rows = token_rows(ad.document.text)
+    return _with_tokens(record(ad), rows, json.loads(tokens_json(ad.document.text, rows)))
+
+
+def _with_tokens(rec: dict[str, Any], rows: Sequence[tuple[int, int, bool]],
+                 tokens: Any) -> dict[str, Any]:
+    starts = [s for s, _, _ in rows]
+    for span in rec["spans"]:
+        _add_token_span(span, starts)
+    for rel in rec["relations"]:
+        for key in ("head_span", "child_span"):
+            _add_token_span(rel[key], starts)
+        rel["head"] = rel["head_span"]["token_end"]
+        rel["child"] = rel["child_span"]["token_end"]
+    text, meta, *rest = rec.items()
+    return dict([text, meta, ("tokens", tokens), *rest])
+
+
+def _add_token_span(span: dict[str, Any], starts: Sequence[int]) -> None:
+    span["token_start"] = _token_at(starts, span["start"])
+    span["token_end"] = _token_at(starts, max(span["end"] - 1, span["start"]))
+
+
+def task_line(ad: AnnotatedDocument) -> str:
+    """`json.dumps(task(ad))`, with the tokens written directly."""
+    rows = token_rows(ad.document.text)
+    text, meta, *rest = _with_tokens(record(ad), rows, None).items()
+    head = json.dumps(dict([text, meta]), ensure_ascii=False)
+    tail = json.dumps(dict(rest[1:]), ensure_ascii=False)  # rest[0] is the tokens' place
+    return f'{head[:-1]}, "tokens": {tokens_json(ad.document.text, rows)}, {tail[1:]}'
 
 
 def lines(corpus: Iterable[AnnotatedDocument], report: ExportReport) -> Iterator[str]:
