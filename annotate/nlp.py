@@ -86,10 +86,11 @@ def doc_to_data(doc: Any) -> tuple[tuple[Span, ...], tuple[tuple[int, int], ...]
     return ents, sents
 
 
-def annotate_texts(nlp: Any, texts: Iterable[str], *, batch_size: int = 16, n_process: int = 1,
+def annotate_texts(nlp: Any, texts: Iterable[str], *, batch_size: int = 16,
                    ) -> Iterator[tuple[tuple[Span, ...], tuple[tuple[int, int], ...]]]:
-    """Run the pipeline over texts with `nlp.pipe`, yielding plain data in order."""
-    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+    """Run the pipeline over texts with `nlp.pipe`, yielding plain data in order
+    (`annotate.workers` does the same in several processes)."""
+    for doc in nlp.pipe(texts, batch_size=batch_size):
         yield doc_to_data(doc)
 
 

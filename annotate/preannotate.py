@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from annotate.nlp import annotate_texts, load_model, model_id
 from annotate.session import Session
 from annotate.suggestions import Annotated
+from annotate.workers import annotate_parallel
 
 CHUNK_CHARS = 50_000
 WRITE_EVERY_DOCS = 64
@@ -74,22 +75,27 @@ def preannotate(session: Session, *, model: str | None = None, doc_ids: list[int
         last_write = time.monotonic()
 
     pieces = ((doc_id, offset, piece) for doc_id in todo for offset, piece in chunk_text(texts[doc_id]))
-    for doc_id, ents, sents in _merge_pieces(nlp, pieces, batch_size, processes):
-        pending.append(Annotated(doc_id, ents, sents))
-        result.words += len(texts.pop(doc_id).split())
-        if len(pending) >= WRITE_EVERY_DOCS or time.monotonic() - last_write > WRITE_EVERY_S:
-            flush()
-        if progress:
-            progress(result.documents + len(pending), len(todo))
-        if cancelled and cancelled():
-            result.cancelled = True
-            break
+    merged = _merge_pieces(nlp, model, pieces, batch_size, processes)
+    try:
+        for doc_id, ents, sents in merged:
+            pending.append(Annotated(doc_id, ents, sents))
+            result.words += len(texts.pop(doc_id).split())
+            if len(pending) >= WRITE_EVERY_DOCS or time.monotonic() - last_write > WRITE_EVERY_S:
+                flush()
+            if progress:
+                progress(result.documents + len(pending), len(todo))
+            if cancelled and cancelled():
+                result.cancelled = True
+                break
+    finally:
+        merged.close()  # stops the worker processes at once on a cancel
     flush()
     return result
 
 
-def _merge_pieces(nlp, pieces, batch_size: int, processes: int) -> Iterator[tuple]:  # type: ignore[no-untyped-def]
-    """Run the pieces through the model and yield whole documents, in order."""
+def _merge_pieces(nlp, model, pieces, batch_size: int, processes: int) -> Iterator[tuple]:  # type: ignore[no-untyped-def]
+    """Run the pieces through the model (in `processes` worker processes when more than
+    one) and yield whole documents, in order."""
     keys: list[tuple[int, int]] = []
 
     def texts() -> Iterator[str]:
@@ -97,11 +103,22 @@ def _merge_pieces(nlp, pieces, batch_size: int, processes: int) -> Iterator[tupl
             keys.append((doc_id, offset))
             yield piece
 
+    if processes > 1:
+        results = annotate_parallel(nlp, model, texts(), batch_size=batch_size,
+                                    processes=processes)
+    else:
+        results = annotate_texts(nlp, texts(), batch_size=batch_size)
+    try:
+        yield from _whole_documents(keys, results)
+    finally:
+        results.close()
+
+
+def _whole_documents(keys: list[tuple[int, int]], results: Iterator[tuple]) -> Iterator[tuple]:  # type: ignore[type-arg]
     current: int | None = None
     ents: list = []
     sents: list = []
-    for i, (p_ents, p_sents) in enumerate(
-            annotate_texts(nlp, texts(), batch_size=batch_size, n_process=processes)):
+    for i, (p_ents, p_sents) in enumerate(results):
         doc_id, offset = keys[i]
         if current is not None and doc_id != current:
             yield current, tuple(ents), tuple(sents)

@@ -1,0 +1,82 @@
+"""Pre-annotation in worker processes: the same results as one process, clean stops."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+
+import pytest
+
+from annotate.model import ArcmarkError, DocumentRecord
+from annotate.nlp import annotate_texts
+from annotate.preannotate import preannotate
+from annotate.session import Session
+from annotate.workers import annotate_parallel
+from storage.store import Store
+
+
+def _corpus(seed_text: str) -> list[DocumentRecord]:
+    paragraphs = [p for p in seed_text.split("\n\n") if p.strip()]
+    docs = [DocumentRecord(text="\n\n".join(paragraphs[i:i + 3]), title=f"part {i}")
+            for i in range(0, len(paragraphs), 3)]
+    docs.append(DocumentRecord(text=(seed_text + "\n\n") * 9, title="long"))  # chunked
+    return docs
+
+
+def _annotated(session: Session) -> list[tuple]:
+    return [(d.id, [(e.start, e.end, e.label, e.status, e.origin) for e in session.entities(d.id)],
+             session.document(d.id).sentences) for d in session.documents()]
+
+
+def test_two_processes_store_exactly_what_one_process_stores(tmp_path, seed_text, nlp):
+    results = []
+    for processes in (1, 2):
+        with Store(tmp_path / f"p{processes}.db") as store:
+            session = Session(store, annotator="tester")
+            session.import_records(_corpus(seed_text))
+            result = preannotate(session, processes=processes, batch_size=2)
+            assert result.documents == len(_corpus(seed_text)) and not result.cancelled
+            results.append((result.entities, result.words, _annotated(session)))
+    assert results[0] == results[1]
+    assert results[0][0] > 9 * 80  # the long document's chunks were all annotated
+    assert multiprocessing.active_children() == []
+
+
+def test_results_come_back_in_order(seed_text, nlp):
+    texts = [p for p in seed_text.split("\n\n") if p.strip()]
+    expected = list(annotate_texts(nlp, texts))
+    assert list(annotate_parallel(nlp, None, texts, batch_size=3, processes=2)) == expected
+    assert multiprocessing.active_children() == []
+
+
+def test_cancel_stops_the_workers_and_keeps_what_was_done(session, seed_text, nlp):
+    session.import_records(_corpus(seed_text))
+    seen: list[int] = []
+    result = preannotate(session, processes=2, batch_size=1,
+                         progress=lambda done, total: seen.append(done),
+                         cancelled=lambda: len(seen) >= 2)
+    assert result.cancelled and result.documents == 2
+    assert multiprocessing.active_children() == []
+    annotated = [d for d in session.documents() if session.entities(d.id)]
+    assert len(annotated) == 2
+    # the rest is done by the next run, nothing twice
+    again = preannotate(session, processes=2)
+    assert again.documents == len(_corpus(seed_text)) - 2
+
+
+def test_an_error_in_a_worker_is_one_line(nlp):
+    too_long = "word " * (nlp.max_length // 5 + 10)  # spaCy refuses it (E088)
+    with pytest.raises(ArcmarkError, match="pre-annotation worker failed: ValueError"):
+        list(annotate_parallel(nlp, None, ["Russia and Turkey.", too_long], batch_size=1,
+                               processes=2))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_killed_worker_stops_the_run(seed_text, nlp):
+    texts = [p for p in seed_text.split("\n\n") if p.strip()] * 20
+    results = annotate_parallel(nlp, None, texts, batch_size=1, processes=2)
+    next(results)
+    os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+    with pytest.raises(ArcmarkError, match="worker stopped"):
+        list(results)
+    assert multiprocessing.active_children() == []
