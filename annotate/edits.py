@@ -6,8 +6,9 @@ session applies it. Nothing is written here.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any
 
 from annotate.commands import Command
@@ -17,16 +18,34 @@ from annotate.schema import RelationLabel, Schema
 from storage.store import RowChange, Store, now
 
 
+@dataclass(frozen=True, slots=True)
+class TextWindow:
+    """Part of a document's text: `text` is the whole text's code points from `offset`
+    on, `length` the whole text's length. An edit in a long document reads no more."""
+
+    doc_id: int
+    length: int
+    offset: int
+    text: str
+
+    def cut(self, start: int, end: int) -> str:
+        """The whole text's [start, end), which the window must hold."""
+        return self.text[start - self.offset:end - self.offset]
+
+
+SNAP_MARGIN = 64  # characters read on either side of a selection to snap it
+
+
 def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a selection to whole words and trim surrounding whitespace."""
-    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    """Widen a selection (clipped to the text) to whole words and trim surrounding whitespace."""
+    start, end = sorted(min(max(0, x), len(text)) for x in (start, end))
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    while start > 0 and _word(text[start - 1]) and _word(text[start]):
+    while 0 < start < len(text) and _word(text[start - 1]) and _word(text[start]):
         start -= 1
-    while end < len(text) and _word(text[end]) and _word(text[end - 1]):
+    while 0 < end < len(text) and _word(text[end]) and _word(text[end - 1]):
         end += 1
     return start, end
 
@@ -35,30 +54,47 @@ def _word(ch: str) -> bool:
     return ch.isalnum()
 
 
-def check_span(doc: Document, start: int, end: int) -> None:
-    if not (0 <= start < end <= len(doc.text)):
+def snap_in_windows(read: Callable[[int], TextWindow], start: int, end: int
+                    ) -> tuple[TextWindow, int, int]:
+    """`snap_to_tokens` over windows of the text, `read(margin)` giving the text around the
+    selection: a wider window is read while the snapped span reaches an edge of the
+    window that is not an edge of the text. The result is the same as over the whole text."""
+    margin = SNAP_MARGIN
+    while True:
+        window = read(margin)
+        s, e = snap_to_tokens(window.text, start - window.offset, end - window.offset)
+        cut_before = s == 0 and window.offset > 0
+        cut_after = e == len(window.text) and window.offset + len(window.text) < window.length
+        if not (cut_before or cut_after):
+            return window, s + window.offset, e + window.offset
+        margin *= 8
+
+
+def check_span(window: TextWindow, start: int, end: int) -> None:
+    if not (0 <= start < end <= window.length):
         raise ValidationError(
-            f"span {start}-{end} is outside the text (length {len(doc.text)}) or empty")
-    if not doc.text[start:end].strip():
+            f"span {start}-{end} is outside the text (length {window.length}) or empty")
+    if not window.cut(start, end).strip():
         raise ValidationError("an entity cannot cover only whitespace")
 
 
-def add_entity(store: Store, doc: Document, start: int, end: int, label: str, status: str,
+def add_entity(store: Store, window: TextWindow, start: int, end: int, label: str, status: str,
                annotator: str | None) -> Command:
-    check_span(doc, start, end)
+    check_span(window, start, end)
+    text = window.cut(start, end)
     existing = store.rows("entities", 'doc_id = ? AND start = ? AND "end" = ? AND label = ?',
-                          [doc.id, start, end, label])
+                          [window.doc_id, start, end, label])
     if existing:
         old = existing[0]
         if old["status"] == "accepted":
-            raise ValidationError(f"“{doc.text[start:end]}” is already a {label}")
+            raise ValidationError(f"“{text}” is already a {label}")
         # re-adding a suggested or rejected span is accepting it
         new = {**old, "status": "accepted", "annotator": annotator, "updated_at": now()}
         return Command(f"Add {label} “{_short(old['text'])}”",
                        (RowChange("entities", old["id"], old, new),))
     at = now()
-    entity = Entity(id=store.next_id("entities"), doc_id=doc.id, start=start, end=end, label=label,
-                    text=doc.text[start:end], status=status, annotator=annotator,
+    entity = Entity(id=store.next_id("entities"), doc_id=window.doc_id, start=start, end=end,
+                    label=label, text=text, status=status, annotator=annotator,
                     created_at=at, updated_at=at)
     return Command(f"Add {label} “{_short(entity.text)}”",
                    (RowChange("entities", entity.id, None, entity_row(entity)),))
@@ -124,27 +160,33 @@ def check_duplicate_relation(relations: Sequence[Relation], head_id: int, tail_i
             raise ValidationError(f"this {label.name} relation already exists")
 
 
-def evidence_for(doc: Document, start: int, end: int) -> tuple[int, int]:
-    """The sentence(s) spanning [start, end): from the stored sentence boundaries."""
-    sentences = doc.sentences
+def evidence_for(sentences: Sequence[tuple[int, int]], start: int, end: int,
+                 text: Callable[[], str]) -> tuple[int, int]:
+    """The sentence(s) spanning [start, end): from the stored sentence boundaries (in a
+    long document, a few of thousands are read), else from splitting `text()`."""
     if not sentences:
         from annotate.nlp import split_sentences
 
-        sentences = tuple(split_sentences(doc.text))
-    starts = [s for s, _ in sentences]
-    first = max(0, bisect.bisect_right(starts, start) - 1)
-    last = max(0, bisect.bisect_right(starts, max(start, end - 1)) - 1)
+        sentences = tuple(split_sentences(text()))
+    first = max(0, bisect.bisect_right(sentences, start, key=_sentence_start) - 1)
+    last = max(0, bisect.bisect_right(sentences, max(start, end - 1), key=_sentence_start) - 1)
     return sentences[first][0], max(sentences[last][1], end)
 
 
-def add_relation(store: Store, doc: Document, head: Entity, tail: Entity, label: RelationLabel,
-                 relations: Sequence[Relation], *, confidence: str | None, note: str,
+_sentence_start = itemgetter(0)
+
+
+def add_relation(store: Store, head: Entity, tail: Entity, label: RelationLabel,
+                 relations: Sequence[Relation], sentences: Sequence[tuple[int, int]],
+                 text: Callable[[], str], *, confidence: str | None, note: str,
                  annotator: str | None) -> Command:
+    """`relations`: at least those joining head and tail; `sentences`: the document's."""
     head, tail = canonical_pair(head, tail, label)
     check_duplicate_relation(relations, head.id, tail.id, label)
-    ev_start, ev_end = evidence_for(doc, min(head.start, tail.start), max(head.end, tail.end))
+    ev_start, ev_end = evidence_for(sentences, min(head.start, tail.start),
+                                    max(head.end, tail.end), text)
     at = now()
-    rel = Relation(id=store.next_id("relations"), doc_id=doc.id, head_id=head.id, tail_id=tail.id,
+    rel = Relation(id=store.next_id("relations"), doc_id=head.doc_id, head_id=head.id, tail_id=tail.id,
                    label=label.name, directed=label.directed, confidence=confidence, note=note,
                    evidence_start=ev_start, evidence_end=ev_end, annotator=annotator,
                    created_at=at, updated_at=at)

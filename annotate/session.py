@@ -106,13 +106,23 @@ class Session:
             raise ValidationError(f"no document {doc_id}")
         return document_from_row(row)
 
-    def _document_text(self, doc_id: int) -> Document:
-        """The document with its text only: entity edits need no more, and decoding the
-        rest (thousands of sentence offsets in a long document) costs milliseconds."""
-        text = self.store.document_text(doc_id)
-        if text is None:
+    def _text_window(self, doc_id: int, start: int, end: int, margin: int = 0) -> edits.TextWindow:
+        """The document's text around [start, end): entity edits need no more, and reading
+        a whole long text costs milliseconds."""
+        lo, hi = max(0, min(start, end) - margin), max(0, start, end) + margin
+        found = self.store.document_slice(doc_id, lo, hi)
+        if found is None:
             raise ValidationError(f"no document {doc_id}")
-        return Document(id=doc_id, title="", text=text)
+        length, text = found
+        return edits.TextWindow(doc_id, length, min(lo, length), text)
+
+    def _span_window(self, doc_id: int, start: int, end: int, snap: bool
+                     ) -> tuple[edits.TextWindow, int, int]:
+        """The text around a span, and the span (snapped to whole words if asked)."""
+        if not snap:
+            return self._text_window(doc_id, start, end), start, end
+        return edits.snap_in_windows(
+            lambda margin: self._text_window(doc_id, start, end, margin), start, end)
 
     def entities(self, doc_id: int) -> list[Entity]:
         return [entity_from_row(r) for r in
@@ -120,6 +130,10 @@ class Session:
 
     def relations(self, doc_id: int) -> list[Relation]:
         return [relation_from_row(r) for r in self.store.rows("relations", "doc_id = ?", [doc_id])]
+
+    def _relations_between(self, first: int, second: int) -> list[Relation]:
+        """The relations joining two entities either way: all a duplicate check needs."""
+        return [relation_from_row(r) for r in self.store.relations_between(first, second)]
 
     def entity(self, entity_id: int) -> Entity:
         row = self.store.row("entities", entity_id)
@@ -226,11 +240,9 @@ class Session:
     @_action
     def add_entity(self, doc_id: int, start: int, end: int, label: str, *, snap: bool = False,
                    status: str = "accepted") -> Change:
-        doc = self._document_text(doc_id)
-        if snap:
-            start, end = edits.snap_to_tokens(doc.text, start, end)
+        window, start, end = self._span_window(doc_id, start, end, snap)
         self._check_label(label)
-        return self._run(edits.add_entity(self.store, doc, start, end, label, status,
+        return self._run(edits.add_entity(self.store, window, start, end, label, status,
                                           self.annotator))
 
     @_action
@@ -246,13 +258,11 @@ class Session:
     @_action
     def resize_entity(self, entity_id: int, start: int, end: int, *, snap: bool = False) -> Change:
         entity = self.entity(entity_id)
-        doc = self._document_text(entity.doc_id)
-        if snap:
-            start, end = edits.snap_to_tokens(doc.text, start, end)
-        edits.check_span(doc, start, end)
+        window, start, end = self._span_window(entity.doc_id, start, end, snap)
+        edits.check_span(window, start, end)
         return self._run(edits.update_entity(
             self.store, entity, f"Resize “{entity.text}”", self.annotator,
-            start=start, end=end, text=doc.text[start:end]))
+            start=start, end=end, text=window.cut(start, end)))
 
     @_action
     def accept_entity(self, entity_id: int) -> Change:
@@ -279,8 +289,8 @@ class Session:
     @_action
     def delete_entity(self, entity_id: int) -> Change:
         entity = self.entity(entity_id)
-        return self._run(edits.delete_entity(self.store, entity, self.relations(entity.doc_id),
-                                             self.annotator))
+        used = [relation_from_row(r) for r in self.store.relations_of(entity.id)]
+        return self._run(edits.delete_entity(self.store, entity, used, self.annotator))
 
     # --- relation verbs ----------------------------------------------------------------------------
 
@@ -302,9 +312,10 @@ class Session:
         _check_confidence(confidence)
         rel_label = self.schema.relation(label)
         assert rel_label is not None
-        doc = self.document(head.doc_id)
+        sentences = self.store.document_sentences(head.doc_id) or ()
         return self._run(edits.add_relation(
-            self.store, doc, head, tail, rel_label, self.relations(doc.id),
+            self.store, head, tail, rel_label, self._relations_between(head.id, tail.id),
+            sentences, lambda: self.store.document_text(head.doc_id) or "",
             confidence=confidence, note=note, annotator=self.annotator))
 
     @_action
@@ -321,7 +332,8 @@ class Session:
             assert rel_label is not None
             fields.update(label=label, directed=rel_label.directed)
             edits.check_duplicate_relation(
-                self.relations(rel.doc_id), rel.head_id, rel.tail_id, rel_label, ignore=rel.id)
+                self._relations_between(rel.head_id, rel.tail_id), rel.head_id, rel.tail_id,
+                rel_label, ignore=rel.id)
         if confidence is not UNCHANGED and confidence != rel.confidence:
             _check_confidence(confidence)
             fields["confidence"] = confidence
@@ -344,8 +356,8 @@ class Session:
             raise ValidationError(reason)
         label = self.schema.relation(rel.label)
         assert label is not None
-        edits.check_duplicate_relation(self.relations(rel.doc_id), tail.id, head.id, label,
-                                       ignore=rel.id)
+        edits.check_duplicate_relation(self._relations_between(head.id, tail.id), tail.id,
+                                       head.id, label, ignore=rel.id)
         return self._run(edits.update_relation(
             self.store, rel, f"Swap {rel.label} direction", self.annotator,
             head_id=rel.tail_id, tail_id=rel.head_id))

@@ -6,8 +6,13 @@ migration that has shipped: add a new one.
 """
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from storage.text_index import index_row
 
 MIGRATION_SET = "arcmark"
 migrations = Migrations(MIGRATION_SET)
@@ -198,6 +203,36 @@ def _create_fts_triggers(db: Database, table: str, columns: tuple[str, ...]) -> 
           INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old});
           INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
         END""")
+
+
+@migrations()
+def m005_document_index(db: Database) -> None:
+    """Each document's text length, the byte offsets of every stride-th code point and
+    its sentence offsets, packed (see `storage.text_index`): an action in a long
+    document reads the few characters and the one sentence it needs."""
+    db.execute(
+        """
+        CREATE TABLE document_index (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            length INTEGER NOT NULL,
+            stride INTEGER NOT NULL,
+            offsets BLOB NOT NULL,
+            sentences BLOB
+        )"""
+    )
+    ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id").fetchall()]
+    for doc_id in ids:  # one text in memory at a time
+        text, sentences = db.execute("SELECT text, sentences FROM documents WHERE id = ?",
+                                     [doc_id]).fetchone()
+        db.execute("INSERT INTO document_index (doc_id, length, stride, offsets, sentences)"
+                   " VALUES (?, ?, ?, ?, ?)", index_row(doc_id, text, _json_list(sentences)))
+
+
+def _json_list(value: str | None) -> Any:
+    try:
+        return json.loads(value or "[]")
+    except ValueError:
+        return None  # not packable: readers decode the stored JSON themselves
 
 
 def migration_names() -> list[str]:

@@ -21,6 +21,9 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from storage.migrations import migration_names, migrations
+from storage.text_index import (
+    PackedSentences, byte_range, index_row, pack_sentences, text_bytes,
+)
 
 T = TypeVar("T")
 APP_NAME = "arcmark"
@@ -112,6 +115,7 @@ class Store:
         self.backup_path: Path | None = None
         # (last history id read, largest row id per table): see `_history_top`
         self._history_seen: tuple[int, dict[str, int]] = (0, {})
+        self._utf8: bool | None = None  # texts stored as UTF-8 (read by byte offsets)
         self.db = self._connect(create)
         try:
             self._check_and_migrate(backup_before_upgrade)
@@ -347,7 +351,7 @@ class Store:
             raise ValueError(f"unknown table {table}")
         if change.after is None:
             db.conn.execute(f"DELETE FROM {table} WHERE id = ?", (change.id,))
-            return
+            return  # a document's index goes with it (ON DELETE CASCADE)
         row = _encode(table, change.after)
         cols = list(row)
         quoted = ", ".join(f'"{c}"' for c in cols)
@@ -360,6 +364,17 @@ class Store:
             cursor = db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", values)
             if cursor.rowcount != 1:
                 raise StoreConflictError(f"the {SINGULAR[table]} {change.id} no longer exists")
+        if table == "documents" and _indexed_fields_changed(change.before, change.after):
+            self._index_documents(db, [change.after])
+
+    def _index_documents(self, db: Database, rows: Sequence[dict[str, Any]]) -> None:
+        """(Re)write the `document_index` rows of documents whose text or sentences were
+        written (see `storage.text_index`); only rows that hold a text are indexed."""
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO document_index (doc_id, length, stride, offsets, sentences)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [index_row(r["id"], r["text"], _sentences_value(r.get("sentences")))
+             for r in rows if isinstance(r.get("text"), str)])
 
     def _current(self, table: str, row_id: int) -> dict[str, Any] | None:
         cursor = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
@@ -440,6 +455,67 @@ class Store:
         marks = ", ".join("?" * len(doc_ids))
         return self.db.execute(f"SELECT {names} FROM {table} WHERE doc_id IN ({marks}) "
                                f"ORDER BY {order_by}", list(doc_ids)).fetchall()
+
+    @_translated
+    def document_slice(self, doc_id: int, start: int, end: int) -> tuple[int, str] | None:
+        """The length of a document's text and its code points [start, end) (clamped to
+        the text), reading only those from a long text; None if there is no such document."""
+        found = self.db.execute("SELECT length, stride, offsets FROM document_index"
+                                " WHERE doc_id = ?", [doc_id]).fetchone()
+        if found is not None:
+            length, stride, offsets = found
+            lo = min(max(start, 0), length)
+            part = self._read_text(doc_id, offsets, stride, lo, min(max(end, lo), length))
+            if part is not None:
+                return length, part
+        text = self.document_text(doc_id)
+        if text is None:
+            return None
+        start = min(max(start, 0), len(text))
+        return len(text), text[start:min(max(end, start), len(text))]
+
+    def _read_text(self, doc_id: int, offsets: bytes, stride: int, start: int, end: int
+                   ) -> str | None:
+        """Code points [start, end) of a stored text read by byte offsets (incremental blob
+        I/O reads only the pages that hold them); None if the index does not fit the text."""
+        if self._utf8 is None:
+            self._utf8 = self.db.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
+        if not self._utf8:
+            return None
+        first, last, at = byte_range(offsets, stride, start, end)
+        try:
+            with self.db.conn.blobopen("documents", "text", doc_id, readonly=True) as blob:
+                if len(blob) != text_bytes(offsets):
+                    return None
+                blob.seek(first)
+                chunk = blob.read(last - first).decode("utf-8")
+        except (sqlite3.OperationalError, UnicodeDecodeError):
+            return None
+        return chunk[start - at:end - at]
+
+    @_translated
+    def document_sentences(self, doc_id: int) -> Sequence[tuple[int, int]] | None:
+        """The stored sentence offsets of a document, in stored order, without decoding
+        them all (a long document has thousands); None if there is no such document."""
+        packed = self.db.execute("SELECT sentences FROM document_index WHERE doc_id = ?",
+                                 [doc_id]).fetchone()
+        if packed is not None and packed[0] is not None:
+            return PackedSentences(packed[0])
+        row = self.db.execute("SELECT sentences FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            return None
+        return tuple((int(s), int(e)) for s, e in json.loads(row[0] or "[]"))
+
+    @_translated
+    def relations_between(self, first: int, second: int) -> list[dict[str, Any]]:
+        """The relations joining two entities, in either direction."""
+        return self.rows("relations", "(head_id = ? AND tail_id = ?) OR (head_id = ? AND tail_id = ?)",
+                         [first, second, second, first])
+
+    @_translated
+    def relations_of(self, entity_id: int) -> list[dict[str, Any]]:
+        """The relations an entity is the head or the tail of."""
+        return self.rows("relations", "head_id = ? OR tail_id = ?", [entity_id, entity_id])
 
     @_translated
     def entity_spans(self, doc_id: int) -> set[tuple[int, int]]:
@@ -578,6 +654,8 @@ class Store:
     def set_sentences(self, db: Database, doc_id: int, sentences: Sequence[tuple[int, int]]) -> None:
         db.conn.execute("UPDATE documents SET sentences = ? WHERE id = ?",
                         (json.dumps([list(s) for s in sentences]), doc_id))
+        db.conn.execute("UPDATE document_index SET sentences = ? WHERE doc_id = ?",
+                        (pack_sentences([list(s) for s in sentences]), doc_id))
 
     def insert_many(self, db: Database, table: str, rows: Sequence[dict[str, Any]]) -> None:
         """Bulk insert inside a `write()` transaction (import, pre-annotation)."""
@@ -598,6 +676,8 @@ class Store:
             chunk = encoded[i:i + per]
             db.conn.execute(head + ", ".join([one] * len(chunk)),
                             [r[c] for r in chunk for c in cols])
+        if table == "documents":
+            self._index_documents(db, rows)
 
     def append_history(self, db: Database, action: str, annotator: str | None,
                        entries: Sequence[tuple[str, int, int | None, Any, Any]]) -> None:
@@ -615,6 +695,23 @@ class Store:
 
 class StoreConflictError(StoreError):
     """A row is not in the state an edit expected (changed elsewhere since)."""
+
+
+def _indexed_fields_changed(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
+    if before is None:
+        return True
+    return any(k in after and (k not in before or before[k] != after[k])
+               for k in ("text", "sentences"))
+
+
+def _sentences_value(value: Any) -> Any:
+    """A row's sentences as a list (rows may carry them encoded as JSON text)."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return [] if value is None else value
 
 
 def _dump(row: dict[str, Any] | None) -> str | None:
