@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from storage.checkpoint import Checkpointer
 from storage.migrations import migration_names, migrations
 from storage.text_index import (
     PackedSentences, byte_range, index_row, pack_sentences, text_bytes,
@@ -116,12 +118,19 @@ class Store:
         # (last history id read, largest row id per table): see `_history_top`
         self._history_seen: tuple[int, dict[str, int]] = (0, {})
         self._utf8: bool | None = None  # texts stored as UTF-8 (read by byte offsets)
+        self._checkpointer: Checkpointer | None = None
+        self._stop_checkpoints: Callable[[], Any] = lambda: None
         self.db = self._connect(create)
         try:
             self._check_and_migrate(backup_before_upgrade)
         except BaseException:
             self.db.close()
             raise
+        if not self.read_only and not self.memory:
+            # never creating the file: a store deleted meanwhile does not come back empty
+            self._checkpointer = Checkpointer(self._uri(create=False))
+            # a store dropped without close() stops its thread too
+            self._stop_checkpoints = weakref.finalize(self, self._checkpointer.close)
 
     # --- opening -------------------------------------------------------------------------
 
@@ -153,12 +162,12 @@ class Store:
             raise StoreError(self._explain(exc)) from None
         return db
 
-    def _uri(self) -> str:
+    def _uri(self, create: bool = True) -> str:
         if self.memory:
             return "file::memory:"
         from urllib.parse import quote
 
-        mode = "ro" if self.read_only else "rwc"
+        mode = "ro" if self.read_only else "rwc" if create else "rw"
         return f"file:{quote(str(self.path.resolve()))}?mode={mode}"
 
     def _explain(self, exc: sqlite3.DatabaseError) -> str:
@@ -251,6 +260,7 @@ class Store:
         return [m.name for m in migrations.applied(self.db)]
 
     def close(self) -> None:
+        self._stop_checkpoints()
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
 
@@ -301,6 +311,8 @@ class Store:
         except sqlite3.DatabaseError as exc:
             conn.rollback()
             raise StoreError(self._explain(exc)) from None
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
 
     def _with_busy(self, fn):  # type: ignore[no-untyped-def]
         started = time.monotonic()
