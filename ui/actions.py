@@ -9,12 +9,14 @@ triggers them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
-from annotate.schema import EntityLabel
+if TYPE_CHECKING:
+    from annotate.schema import EntityLabel
 
 REVIEW_CONTEXT = Qt.ShortcutContext.WidgetWithChildrenShortcut
 # keys the review actions own; a schema label using one of them gets no key
@@ -89,7 +91,14 @@ class WindowActions(QObject):
         self.preannotate_all = self._make("Pre-annotate &All Documents", _keys("Ctrl+Shift+R"),
                                           "Run the spaCy model on every document it has not seen")
         self.cancel_job = self._make("&Cancel Background Work", tip="Stop the running job")
-        # view
+        # view: the corpus views in the central tabs, then the document's display
+        self.search_corpus = self._make("&Search the Corpus…", _keys("Ctrl+Shift+F"),
+                                        "Search every document's text, entities and relations")
+        self.show_document = self._make("&Document", _keys("Ctrl+1"), "Show the document view")
+        self.show_graph = self._make("Entity &Graph", _keys("Ctrl+2"),
+                                     "Show the actors of the corpus and their relations")
+        self.show_statistics = self._make("&Statistics", _keys("Ctrl+3"),
+                                          "Show the corpus in numbers and charts")
         self.show_rejected = self._make("Show &Rejected Entities", _keys("Ctrl+Shift+H"),
                                         checkable=True)
         self.reset_layout = self._make("Reset &Layout")
@@ -196,6 +205,9 @@ class WindowActions(QObject):
         annotate.addSeparator()
         annotate.addAction(self.cancel_job)
         menus["view"] = view = bar.addMenu("&View")
+        view.addActions([self.search_corpus, self.show_document, self.show_graph,
+                         self.show_statistics])
+        view.addSeparator()
         view.addAction(self.show_rejected)
         arcs = view.addMenu("Relation &Arcs")
         arcs.addActions(list(self.arc_mode_actions.values()))

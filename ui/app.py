@@ -1,17 +1,24 @@
 """Starting the window: QApplication, Store → Session → MainWindow, first run.
 
-`run_gui` shows the window before anything slow happens: spaCy is imported only
-by the background pre-annotation job, never on the way to the first paint.
+`run_gui` shows the window's frame (menus, toolbar, panels, the saved layout)
+before anything slow happens, and opens the store right after that first frame is
+painted: the store module (sqlite-utils), the document view and the tables load
+then, and the documents appear a moment later. spaCy is imported only by the
+background pre-annotation job, never on the way to the window.
 """
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ui.errors import first_line, install_excepthook, user_errors
+
+# open the store anyway if no paint arrives (e.g. a platform that paints nothing)
+PAINT_WAIT_MS = 1000
 
 APP_NAME = ORG_NAME = "Arcmark"
 
@@ -38,28 +45,73 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
     """Open the window on the store; returns the exit status."""
     app = application()
     install_excepthook()
-    try:
-        session = open_session(db_path, schema_path, read_only=read_only)
-    except user_errors() as exc:
-        QMessageBox.critical(None, "Arcmark — cannot open the store", first_line(exc))
-        return 1
     from ui.main_window import MainWindow
 
-    window = MainWindow(session, model=model, seeds=seeds)
+    window = MainWindow(model=model, seeds=seeds)
+    failed: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            session = open_session(db_path, schema_path, read_only=read_only)
+        except user_errors() as exc:
+            failed.append(exc)
+            QMessageBox.critical(window, "Arcmark — cannot open the store", first_line(exc))
+            QApplication.exit(1)
+            return
+        window.attach(session)
+        if session.store.backup_path:
+            window.say(f"The store was upgraded; the previous version is kept in "
+                       f"{session.store.backup_path}")
+        QTimer.singleShot(0, window.start_first_run)
+
     window.show()
-    if session.store.backup_path:
-        window.say(f"The store was upgraded; the previous version is kept in "
-                   f"{session.store.backup_path}")
-    QTimer.singleShot(0, window.start_first_run)
+    after_first_paint(window, open_store)
     try:
-        return int(app.exec())
+        status = int(app.exec())
+        return 1 if failed else status
     finally:
-        window.runner.cancel()
-        window.runner.wait(15_000)
+        session = window.session
+        if session is not None:
+            window.runner.cancel()
+            window.runner.wait(15_000)
         # destroy the window (and its timers) before the store it reads is closed
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        session.store.close()
+        if session is not None:
+            session.store.close()
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then` once, right after the first paint of `window` (or after PAINT_WAIT_MS)."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._then: Callable[[], None] | None = then
+        self._painted = False
+        QApplication.instance().installEventFilter(self)
+        QTimer.singleShot(PAINT_WAIT_MS, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (event.type() == QEvent.Type.Paint and not self._painted
+                and isinstance(watched, QWidget) and watched.window() is self._window):
+            # the whole frame is painted in this pass; run once it is on screen
+            self._painted = True
+            QTimer.singleShot(0, self._run)
+        return False
+
+    def _run(self) -> None:
+        then, self._then = self._then, None
+        if then is None:
+            return
+        QApplication.instance().removeEventFilter(self)
+        then()
+
+
+def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
+    """Run `then` as soon as `window` has been painted once: what it builds follows the
+    first frame instead of delaying it."""
+    _AfterFirstPaint(window, then)
 
 
 def open_session(db_path: Path | None, schema_path: Path | None,  # type: ignore[no-untyped-def]

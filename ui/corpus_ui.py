@@ -1,8 +1,9 @@
 """The corpus in the window: search, document filters, the entity graph, statistics.
 
-`install_corpus_ui(window)` puts the document view in a tab beside "Graph" and
-"Statistics", adds the Search panel as a dock, a filter row to the document list and
-View menu entries. Graph and statistics are read again after a change only when shown.
+`install_corpus_ui(window)` adds a filter row to the document list and connects the
+window's Search dock, its "Graph" and "Statistics" tabs and their View menu entries
+(all part of the window's frame). Each of those panels is built the first time it is
+shown; graph and statistics are read again after a change only when shown.
 `ARCMARK_START_VIEW` opens a view at start: `graph` (or `graph:HEAD|LABEL|TAIL` with that
 link selected), `statistics` or `search:QUERY`.
 """
@@ -12,21 +13,20 @@ import os
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QTabWidget
+from PySide6.QtWidgets import QDockWidget
 
 from annotate.model import ArcmarkError, Change
 from annotate.search import SearchHit, first_match, search
 from storage.store import StoreError
 from ui.document_filters import DocumentFilterBar
-from ui.graph_panel import GraphPanel, Target
-from ui.search_panel import SearchPanel
-from ui.stats_panel import StatsPanel
+from ui.window_frame import DOCUMENT_TAB, GRAPH_TAB, STATS_TAB
 
 if TYPE_CHECKING:
+    from ui.graph_panel import GraphPanel, Target
     from ui.main_window import MainWindow
+    from ui.search_panel import SearchPanel
+    from ui.stats_panel import StatsPanel
 
-DOCUMENT_TAB, GRAPH_TAB, STATS_TAB = 0, 1, 2
 # panels about the open document, set aside while the graph or the statistics are shown
 DOCUMENT_DOCKS = ("entityDock", "paletteDock", "relationDock", "inspectorDock")
 START_VIEW = "ARCMARK_START_VIEW"
@@ -37,70 +37,65 @@ class CorpusUi(QObject):
         super().__init__(window)
         self.window = window
         self.session = window.session
-        self.search_panel = SearchPanel(window)
-        self.graph = GraphPanel(window.session, window)
-        self.stats = StatsPanel(window.session, window)
+        self.tabs = window.tabs
+        self.search_dock = window.search_dock
         self.filters = DocumentFilterBar(window.session, window.documents)
+        self._search_panel: SearchPanel | None = None
+        self._graph: GraphPanel | None = None
+        self._stats: StatsPanel | None = None
         self._stale = {GRAPH_TAB: True, STATS_TAB: True}
-        self.tabs = self._wrap_centre()
-        self.search_dock = window.add_dock("searchDock", "Search", self.search_panel,
-                                           Qt.DockWidgetArea.LeftDockWidgetArea)
-        window.tabifyDockWidget(window.document_dock, self.search_dock)
-        window.restoreDockWidget(self.search_dock)  # the saved layout predates the dock
-        window.document_dock.raise_()
-        self._insert_filter_bar()
-        self.actions = self._make_actions()
+        window.documents.layout().insertWidget(1, self.filters)
+        a = window.actions
+        self.actions = {"search": a.search_corpus, "document": a.show_document,
+                        "graph": a.show_graph, "statistics": a.show_statistics}
         self._set_aside: list[QDockWidget] = []
         window.installEventFilter(self)
         self._changed = QTimer(self)
         self._changed.setSingleShot(True)
         self._changed.setInterval(200)
         self._connect()
+        dock = self.search_dock
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():  # the saved layout shows it
+            self._on_search_dock_visibility_changed(True)  # (a tab behind another is out of view)
+        if self.tabs.currentIndex() != DOCUMENT_TAB:
+            self._on_tabs_current_changed(self.tabs.currentIndex())
 
-    # --- building -------------------------------------------------------------------------------
+    # --- the panels, each built when first shown ---------------------------------------------
 
-    def _wrap_centre(self) -> QTabWidget:
-        window = self.window
-        centre = window.takeCentralWidget()
-        tabs = QTabWidget(window)
-        tabs.setObjectName("centralTabs")
-        tabs.setDocumentMode(True)
-        tabs.addTab(centre, "Document")
-        tabs.addTab(self.graph, "Graph")
-        tabs.addTab(self.stats, "Statistics")
-        window.setCentralWidget(tabs)
-        return tabs
+    @property
+    def search_panel(self) -> SearchPanel:
+        if self._search_panel is None:
+            from ui.search_panel import SearchPanel
 
-    def _insert_filter_bar(self) -> None:
-        layout = self.window.documents.layout()
-        layout.insertWidget(1, self.filters)
+            panel = SearchPanel(self.window)
+            panel.query_changed.connect(self.run_search)
+            panel.hit_activated.connect(self.open_hit)
+            self.window.fill_dock(self.search_dock, panel)
+            self._search_panel = panel
+        return self._search_panel
 
-    def _make_actions(self) -> dict[str, QAction]:
-        window = self.window
-        specs = {
-            "search": ("&Search the Corpus…", "Ctrl+Shift+F",
-                       "Search every document's text, entities and relations"),
-            "document": ("&Document", "Ctrl+1", "Show the document view"),
-            "graph": ("Entity &Graph", "Ctrl+2", "Show the actors of the corpus and their relations"),
-            "statistics": ("&Statistics", "Ctrl+3", "Show the corpus in numbers and charts"),
-        }
-        actions = {}
-        for name, (text, key, tip) in specs.items():
-            action = QAction(text, window)
-            action.setShortcut(QKeySequence(key))
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-            window.addAction(action)
-            actions[name] = action
-        view_menu = window.menus.get("view") if hasattr(window, "menus") else None
-        if view_menu is not None:
-            first = view_menu.actions()[0] if view_menu.actions() else None
-            view_menu.insertActions(first, list(actions.values()))
-            view_menu.insertSeparator(first)
-            anchor = next((a for a in view_menu.actions()
-                           if a is window.actions.reset_layout), None)
-            view_menu.insertAction(anchor, self.search_dock.toggleViewAction())
-        return actions
+    @property
+    def graph(self) -> GraphPanel:
+        if self._graph is None:
+            from ui.graph_panel import GraphPanel
+
+            self._graph = GraphPanel(self.session, self.window)
+            self._graph.open_requested.connect(self.open_target)
+            self.window.fill_page(GRAPH_TAB, self._graph)
+        return self._graph
+
+    @property
+    def stats(self) -> StatsPanel:
+        if self._stats is None:
+            from ui.stats_panel import StatsPanel
+
+            self._stats = StatsPanel(self.session, self.window)
+            self.window.fill_page(STATS_TAB, self._stats)
+        return self._stats
+
+    def _on_search_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            _ = self.search_panel
 
     def _connect(self) -> None:
         w, a = self.window, self.actions
@@ -109,9 +104,7 @@ class CorpusUi(QObject):
         a["graph"].triggered.connect(lambda: self.tabs.setCurrentIndex(GRAPH_TAB))
         a["statistics"].triggered.connect(lambda: self.tabs.setCurrentIndex(STATS_TAB))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self.search_panel.query_changed.connect(self.run_search)
-        self.search_panel.hit_activated.connect(self.open_hit)
-        self.graph.open_requested.connect(self.open_target)
+        self.search_dock.visibilityChanged.connect(self._on_search_dock_visibility_changed)
         self.filters.ids_changed.connect(w.documents.proxy.set_id_filter)
         if hasattr(w, "change_applied"):
             w.change_applied.connect(self._on_window_change_applied)
@@ -151,6 +144,8 @@ class CorpusUi(QObject):
     def open_hit(self, hit: SearchHit) -> None:
         """Open the hit's document at the match: the text match selected, the entity or
         relation selected."""
+        from ui.graph_panel import Target
+
         if hit.kind == "text":
             span = first_match(self.session, hit.doc_id, self.search_panel.query_text())
             start, end = span if span is not None else (0, 0)
@@ -195,8 +190,8 @@ class CorpusUi(QObject):
         current = self.tabs.currentIndex()
         if current in self._stale:
             self._on_tabs_current_changed(current)
-        if self.search_panel.query_text():
-            self.run_search(self.search_panel.query_text())
+        if self._search_panel is not None and self._search_panel.query_text():
+            self.run_search(self._search_panel.query_text())
         self.filters.fill_choices()
         self.filters.reapply()
 

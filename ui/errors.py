@@ -18,15 +18,17 @@ from types import TracebackType
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from annotate.model import ArcmarkError
-from storage.store import StoreError
-
 log = logging.getLogger("arcmark")
 _installed: dict[str, object] = {}
 _open_boxes: list[QMessageBox] = []  # parentless boxes must outlive the function showing them
 
 
 def user_errors() -> tuple[type[BaseException], ...]:
+    # imported on first use: the store module loads sqlite-utils, which the window's
+    # first frame does without (see ui.app.run_gui)
+    from annotate.model import ArcmarkError
+    from storage.store import StoreError
+
     return ArcmarkError, StoreError
 
 

@@ -1,5 +1,11 @@
 """The Arcmark window: document list, document view, entity table, label palette.
 
+The window is built in two steps. Its frame (`ui.window_frame`: menus, toolbar, the
+side panels, the central tabs, the saved layout) needs neither the store nor the
+heavier widget modules, so `run_gui` can show it at once; `attach(session)` then
+fills it from the store: the document list, the open document, tables and panels.
+`MainWindow(session)` does both.
+
 The window talks to one `Session`. Every edit runs through `perform`: the
 session stores it (committed before it returns) and hands back a `Change`; the
 window then redraws only what the change names and reports "All changes saved".
@@ -10,141 +16,112 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication, QDialog, QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
-from annotate.model import ArcmarkError, Change, ValidationError
-from annotate.session import Session
-from storage.store import StoreError
-from ui import dialogs, jobs
-from ui.actions import WindowActions
-from ui.corpus_ui import install_corpus_ui
-from ui.document_list import DocumentListPanel
-from ui.document_view import DocumentView
-from ui.entity_table import EntityTableView
 from ui.errors import first_line, report_failure, show_user_error, user_errors
-from ui.palette import LabelPalette
-from ui.presenter import DocumentPresenter
-from ui.relation_ui import install_relation_ui
-from ui.review import EntityReview
-from ui.status import FindBar, StatusPanel
-from ui.worker import BackgroundRunner, Job
+from ui.window_frame import DOCUMENT_TAB, WindowFrame
 
-ORG = APP = "Arcmark"
+# Modules that need the store, or are needed only once it is open, are imported
+# where they are used: the frame paints before they load.
+if TYPE_CHECKING:
+    from annotate.model import Change
+    from annotate.session import Session
+    from ui.corpus_ui import CorpusUi
+    from ui.document_list import DocumentListPanel
+    from ui.document_view import DocumentView
+    from ui.entity_table import EntityTableView
+    from ui.palette import LabelPalette
+    from ui.presenter import DocumentPresenter
+    from ui.relation_ui import RelationUi
+    from ui.review import EntityReview
+    from ui.status import FindBar, StatusPanel
+    from ui.worker import BackgroundRunner, Job
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowFrame):
     change_applied = Signal(object)  # the Change just redrawn
     document_opened = Signal(object)  # the id of the document now shown, or None
 
-    def __init__(self, session: Session, *, model: str | None = None,
+    def __init__(self, session: Session | None = None, *, model: str | None = None,
                  seeds: Path | None = None, parent: QWidget | None = None,
                  remember_layout: bool = True) -> None:
+        """The frame; with a `session`, filled from it at once (else call `attach`)."""
         super().__init__(parent)
         # a secondary window (the worked example) must not overwrite the user's layout
         self.remember_layout = remember_layout
-        self.setObjectName("mainWindow")
-        self.session = session
+        self.session: Session | None = None
         self.model = model
         self.seeds = seeds
-        self.settings = QSettings(ORG, APP)
-        self.runner = BackgroundRunner(self)
         self._after_job: dict[int, Callable[[object], None]] = {}
         self._shown = False
-        self.view = DocumentView(self)
-        self.find_bar = FindBar(self)
-        self.table = EntityTableView(self)
-        self.palette = LabelPalette(self)
-        self.documents = DocumentListPanel(self)
-        self.presenter = DocumentPresenter(session, self.view, self.table)
-        self.actions = WindowActions(self)
-        self.review = EntityReview(self)
-        self._build_layout()
-        self.status = StatusPanel(self.statusBar(), str(session.store.path))
+        self._update_actions()
+        self.restore_layout()
+        if session is not None:
+            self.attach(session)
+        else:
+            self.statusBar().showMessage("Opening the store…")
+
+    # --- filling the frame from the store -----------------------------------------------------------
+
+    def attach(self, session: Session) -> None:
+        """Show the store's documents: the list, the open document, tables and panels."""
+        from ui.corpus_ui import install_corpus_ui
+        from ui.document_list import DocumentListPanel
+        from ui.document_view import DocumentView
+        from ui.entity_table import EntityTableView
+        from ui.palette import LabelPalette
+        from ui.presenter import DocumentPresenter
+        from ui.relation_ui import install_relation_ui
+        from ui.review import EntityReview
+        from ui.status import FindBar, StatusPanel
+        from ui.worker import BackgroundRunner
+
+        assert self.session is None, "a window shows one store"
+        self.session = session
+        self.runner: BackgroundRunner = BackgroundRunner(self)
+        self.view: DocumentView = DocumentView(self)
+        self.find_bar: FindBar = FindBar(self)
+        self.table: EntityTableView = EntityTableView(self)
+        self.palette: LabelPalette = LabelPalette(self)
+        self.documents: DocumentListPanel = DocumentListPanel(self)
+        self.presenter: DocumentPresenter = DocumentPresenter(session, self.view, self.table)
+        self.review: EntityReview = EntityReview(self)
+        self._fill_frame()
+        self.statusBar().clearMessage()
+        self.status: StatusPanel = StatusPanel(self.statusBar(), str(session.store.path))
         self._connect()
         self._set_labels()
-        self._restore_settings()
+        self._restore_view_choices()
         self.documents.set_documents(session.documents())
         self.open_document(self._initial_document())
         self._update_actions()
-        self.relation_ui = install_relation_ui(self)
-        self.corpus_ui = install_corpus_ui(self)
+        self.relation_ui: RelationUi = install_relation_ui(self)
+        self.corpus_ui: CorpusUi = install_corpus_ui(self)
+        if self.default_layout_used:
+            # the legend's height is known now; sized again once laid out
+            self.default_layout()
+            QTimer.singleShot(0, self.default_layout)
+        if self._shown:
+            QTimer.singleShot(0, self._on_first_shown)
 
-    # --- layout -----------------------------------------------------------------------------------
-
-    def _build_layout(self) -> None:
-        centre = QWidget(self)
-        layout = QVBoxLayout(centre)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        if self.session.read_only:
-            layout.addWidget(_read_only_banner(centre, str(self.session.store.path)))
-        layout.addWidget(self.find_bar)
-        layout.addWidget(self.view, 1)
-        self.setCentralWidget(centre)
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
-                            | QMainWindow.DockOption.AllowNestedDocks)
-        self.document_dock = self.add_dock("documentDock", "Documents", self.documents,
-                                           Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.entity_dock = self.add_dock("entityDock", "Entities", self.table,
-                                         Qt.DockWidgetArea.RightDockWidgetArea)
-        self.palette_dock = self.add_dock("paletteDock", "Labels", self.palette,
-                                          Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.toolbar = QToolBar("Toolbar", self)
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        self.menus = self.actions.build_menus(self.menuBar(), [
-            d.toggleViewAction() for d in (self.document_dock, self.entity_dock, self.palette_dock)])
-        self.actions.build_toolbar(self.toolbar)
+    def _fill_frame(self) -> None:
+        above = [_read_only_banner(self, str(self.session.store.path))
+                 if self.session.read_only else None, self.find_bar]
+        self.fill_page(DOCUMENT_TAB, *[w for w in above if w is not None], self.view)
+        self.fill_dock(self.document_dock, self.documents)
+        self.fill_dock(self.entity_dock, self.table)
+        self.fill_dock(self.palette_dock, self.palette)
         self.actions.bind_review_widgets([self.view, self.table])
-
-    def add_dock(self, name: str, title: str, widget: QWidget,
-                 area: Qt.DockWidgetArea) -> QDockWidget:
-        """Add a side panel; its state is remembered with the window's layout."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _default_layout(self) -> None:
-        screen = QGuiApplication.primaryScreen().availableGeometry()
-        width, height = min(1520, int(screen.width() * 0.95)), min(950, int(screen.height() * 0.95))
-        self.resize(width, height)
-        self.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
-        self.resizeDocks([self.document_dock, self.entity_dock], [340, 480],
-                         Qt.Orientation.Horizontal)
-        bottom = self._docks_in(Qt.DockWidgetArea.BottomDockWidgetArea)
-        if bottom:
-            self.resizeDocks(bottom, [170] * len(bottom), Qt.Orientation.Vertical)
-        # the legend gets the height it needs, the document list the rest of the left side
-        left = self._docks_in(Qt.DockWidgetArea.LeftDockWidgetArea)
-        if self.palette_dock in left and len(left) > 1:
-            legend = self.palette.rows_height()
-            self.resizeDocks(left, [legend if d is self.palette_dock else
-                                    max(height - legend - 300, 120) for d in left],
-                             Qt.Orientation.Vertical)
-        right = self._docks_in(Qt.DockWidgetArea.RightDockWidgetArea)
-        if len(right) > 1:  # the entity table first: it is what the analyst reads
-            self.resizeDocks(right, [600 if d is self.entity_dock else 200 for d in right],
-                             Qt.Orientation.Vertical)
-
-    def _docks_in(self, area: Qt.DockWidgetArea) -> list[QDockWidget]:
-        return [d for d in self.findChildren(QDockWidget)
-                if not d.isFloating() and not d.isHidden() and self.dockWidgetArea(d) == area]
 
     # --- wiring (every connect of the window) -------------------------------------------------------
 
     def _connect(self) -> None:
+        from ui import dialogs
+
         a, view, review = self.actions, self.view, self.review
         a.import_files.triggered.connect(self._on_import_files_triggered)
         a.import_folder.triggered.connect(self._on_import_folder_triggered)
@@ -174,7 +151,7 @@ class MainWindow(QMainWindow):
         a.cancel_job.triggered.connect(self.runner.cancel)
         a.show_rejected.toggled.connect(self._on_show_rejected_toggled)
         a.arc_mode_chosen.connect(self._on_arc_mode_chosen)
-        a.reset_layout.triggered.connect(self._default_layout)
+        a.reset_layout.triggered.connect(self.default_layout)
         a.shortcuts.triggered.connect(lambda: dialogs.show_shortcuts(
             self, a.shortcut_rows() + self.relation_ui.actions.shortcut_rows(self.session.schema)))
         a.about.triggered.connect(lambda: dialogs.show_about(self, self.session))
@@ -210,7 +187,7 @@ class MainWindow(QMainWindow):
     def open_document(self, doc_id: int | None) -> None:
         try:
             self.presenter.open(doc_id)
-        except (ArcmarkError, StoreError) as exc:
+        except user_errors() as exc:
             show_user_error(self, exc)
             return
         self.documents.select_document(doc_id)
@@ -236,6 +213,8 @@ class MainWindow(QMainWindow):
 
     def perform(self, fn: Callable[[], Change | None]) -> Change | None:
         """Run one session verb; apply and announce its Change. None if refused or failed."""
+        from annotate.model import ValidationError
+
         try:
             change = fn()
         except ValidationError as exc:
@@ -290,6 +269,12 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         a, session = self.actions, self.session
+        if session is None:  # the frame, before the store is open: nothing to act on yet
+            for action in (a.undo, a.redo, a.accept, a.reject, a.delete, a.accept_all,
+                           a.accept_label_menu, a.mark_done, a.mark_in_progress, a.mark_new,
+                           a.preannotate_document, a.find, a.cancel_job):
+                action.setEnabled(False)
+            return
         a.undo.setEnabled(session.can_undo)
         a.undo.setText(f"&Undo {session.undo_text}" if session.can_undo else "&Undo")
         a.redo.setEnabled(session.can_redo)
@@ -372,6 +357,8 @@ class MainWindow(QMainWindow):
 
     def start_first_run(self) -> bool:
         """With an empty store: import the sample articles, then pre-annotate them."""
+        from ui import jobs
+
         files = jobs.seed_files(self.seeds)
         if not files or self.documents.model.ids() or self.session.read_only:
             return False
@@ -380,21 +367,29 @@ class MainWindow(QMainWindow):
         return True
 
     def _after_first_import(self, outcome: object) -> None:
+        from ui import jobs
+
         assert isinstance(outcome, jobs.ImportOutcome)
         if outcome.added:
             self.open_document(outcome.added[0])
             self.preannotate(outcome.added)
 
     def preannotate(self, doc_ids: list[int] | None) -> Job:
+        from ui import jobs
+
         what = "this document" if doc_ids is not None and len(doc_ids) == 1 else "documents"
         return self.submit(f"Pre-annotating {what}", jobs.preannotate_documents, model=self.model,
                            doc_ids=doc_ids, **self._job_args())
 
     def import_paths(self, paths: list[Path]) -> Job:
+        from ui import jobs
+
         return self.submit("Importing", jobs.import_files, paths=paths, then=self._after_import,
                            **self._job_args())
 
     def _after_import(self, outcome: object) -> None:
+        from ui import dialogs, jobs
+
         assert isinstance(outcome, jobs.ImportOutcome)
         if outcome.added and self.presenter.doc_id is None:
             self.open_document(outcome.added[0])
@@ -402,6 +397,8 @@ class MainWindow(QMainWindow):
 
     def export(self, fmt: str, out: Path, status: str | None = None) -> Job:
         """Export in the background (File → Export…); the file appears whole or not at all."""
+        from ui import jobs
+
         return self.submit(f"Exporting {fmt}", jobs.export_corpus, fmt=fmt, out=out,
                            status=status, **self._job_args())
 
@@ -421,11 +418,15 @@ class MainWindow(QMainWindow):
             self.preannotate([self.presenter.doc_id])
 
     def _on_import_files_triggered(self) -> None:
+        from ui import dialogs
+
         paths = dialogs.ask_import_files(self, self.settings)
         if paths:
             self.import_paths(paths)
 
     def _on_import_folder_triggered(self) -> None:
+        from ui import dialogs
+
         folder = dialogs.ask_import_folder(self, self.settings)
         if folder is not None:
             self.import_paths([folder])
@@ -437,6 +438,9 @@ class MainWindow(QMainWindow):
         self.status.show_job(message or job.title, done, total)
 
     def _on_runner_job_finished(self, job: Job, outcome: object) -> None:
+        from annotate.model import Change
+        from ui import dialogs
+
         then = self._after_job.pop(job.id, None)
         if outcome is None:
             self.say(f"{job.title}: cancelled; what was finished is saved")
@@ -465,21 +469,19 @@ class MainWindow(QMainWindow):
 
     # --- settings ---------------------------------------------------------------------------------
 
-    def _restore_settings(self) -> None:
+    def legend_height(self, window_height: int) -> int:
+        if self.session is None:
+            return super().legend_height(window_height)
+        return self.palette.rows_height()
+
+    def _restore_view_choices(self) -> None:
         s = self.settings
-        geometry, state = s.value("window/geometry"), s.value("window/state")
         self.actions.snap.setChecked(_as_bool(s.value("entity/snap"), True))
         self.actions.show_rejected.setChecked(_as_bool(s.value("view/show_rejected"), False))
         mode = str(s.value("view/arc_mode") or "all")
         if mode in self.actions.arc_mode_actions:
             self.actions.arc_mode_actions[mode].setChecked(True)
             self.view.set_arc_mode(mode)
-        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
-            if isinstance(state, QByteArray):
-                self.restoreState(state)
-        else:
-            QTimer.singleShot(0, self._default_layout)
-            self._default_layout()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
@@ -489,15 +491,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._on_first_shown)
 
     def _on_first_shown(self) -> None:
+        if self.session is None:
+            return  # attach() comes back here once the document is shown
         self.view.verticalScrollBar().setValue(0)
         if self.presenter.doc_id is not None:
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.session is None:  # closed before the store was open: nothing to keep
+            super().closeEvent(event)
+            return
         if self.remember_layout:
-            self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
-            self.settings.sync()
+            self.save_layout()
         if self.runner.busy:
             self.runner.cancel()
             self.runner.wait(15_000)

@@ -1,7 +1,8 @@
 """Relation annotation in the window: the relation table, the inspector, the builder.
 
-`install_relation_ui(window)` adds the Relations and Inspector docks, the
-Relation menu and Help → Open Worked Example, and wires them to the window:
+`install_relation_ui(window)` fills the window's Relations and Inspector docks
+and connects the Relation menu and Help → Open Worked Example (the window's frame
+built both, see `ui.relation_actions`), and wires them to the window:
 
 - every edit goes through `window.perform` (stored, undoable, announced); the
   window's presenter redraws the arcs from the `Change`, and this controller
@@ -14,9 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtCore import QObject
 
 from annotate.model import Change, Entity, Relation, ValidationError
 from ui.inspector import InspectorPanel
@@ -25,88 +24,6 @@ from ui.relation_table import RelationRow, RelationTablePanel, relation_row
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
-
-LOCAL = Qt.ShortcutContext.WidgetWithChildrenShortcut
-Dock = Qt.DockWidgetArea
-
-
-class RelationActions(QObject):
-    """The Relation menu's actions. Single keys act only in the text and the tables."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.new_relation = self._make("&New Relation from Marked Entities…", ["Ctrl+E"],
-                                       "Pick the label for the marked head and tail")
-        self.mark_head = self._make("Mark as &Head", ["["], "Mark the selected entity as the "
-                                    "head of a new relation ([)", local=True)
-        self.mark_tail = self._make("Mark as &Tail", ["]"], "Mark the selected entity as the "
-                                    "tail and pick the label (])", local=True)
-        self.cancel = self._make("&Cancel New Relation", ["Esc"], "Forget the marked head and "
-                                 "tail (Esc)", local=True)
-        self.delete = self._make("&Delete Relation", ["Ctrl+Del"], "Delete the selected relation")
-        # Del in the relation table, and in the text while an arc (not an entity) is selected
-        self.delete_key = self._make("Delete Relation", ["Del", "Backspace"], local=True)
-        self.swap = self._make("&Swap Direction", ["Ctrl+Shift+E"],
-                               "Swap head and tail of the selected relation")
-        self.open_example = self._make("Open the &Worked Example", tip=(
-            "Open the sample article fully annotated, in a window of its own; your corpus is "
-            "not touched"))
-
-    def _make(self, text: str, keys: Iterable[str] = (), tip: str = "", *,
-              local: bool = False) -> QAction:
-        action = QAction(text, self.window)
-        keys = [QKeySequence(k) for k in keys]
-        if keys:
-            action.setShortcuts(keys)
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        if local:
-            action.setShortcutContext(LOCAL)
-        else:
-            self.window.addAction(action)
-        return action
-
-    def shortcut_rows(self, schema) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-        """(what, keys) for the shortcuts dialog: the Relation menu and the label keys."""
-        native = QKeySequence.SequenceFormat.NativeText
-        rows = [(a.text().replace("&", "").rstrip("…"),
-                 ", ".join(k.toString(native) for k in a.shortcuts()))
-                for a in (self.mark_head, self.mark_tail, self.new_relation, self.cancel,
-                          self.swap, self.delete)]
-        rows += [(f"Relation {label.name} (in the label menu)", label.key)
-                 for label in schema.relation_labels if label.key]
-        return rows
-
-    def bind(self, view: QWidget, entity_table: QWidget, relation_table: QWidget) -> None:
-        for widget in (view, entity_table):
-            widget.addActions([self.mark_head, self.mark_tail, self.cancel])
-        view.addAction(self.delete_key)
-        relation_table.addAction(self.delete_key)
-
-    def build_menu(self, window: MainWindow) -> QMenu:
-        menu = QMenu("&Relation", window)
-        menu.setObjectName("relationMenu")
-        menu.addActions([self.mark_head, self.mark_tail, self.new_relation, self.cancel])
-        menu.addSeparator()
-        menu.addActions([self.swap, self.delete])
-        menu.addSeparator()
-        arcs = menu.addMenu("&Arc Display")
-        arcs.addActions(list(window.actions.arc_mode_actions.values()))
-        bar, menus = window.menuBar(), window.menus
-        before = menus.get("document") or menus.get("view")
-        if before is not None:
-            bar.insertMenu(before.menuAction(), menu)
-        else:
-            bar.addMenu(menu)
-        help_menu = menus.get("help")
-        if help_menu is not None:
-            first = help_menu.actions()[0] if help_menu.actions() else None
-            help_menu.insertAction(first, self.open_example)
-            help_menu.insertSeparator(first)
-        menus["relation"] = menu
-        return menu
 
 
 class RelationUi(QObject):
@@ -123,36 +40,14 @@ class RelationUi(QObject):
         self.table = RelationTablePanel(window)
         self.inspector = InspectorPanel(window)
         self.builder = RelationBuilder(window)
-        self.actions = RelationActions(window)
+        self.actions = window.relation_actions
         self.actions.bind(self.view, window.table, self.table.table)
-        self.menu = self.actions.build_menu(window)
-        self._add_docks()
+        self.menu = window.menus["relation"]
+        self.table_dock, self.inspector_dock = window.relation_dock, window.inspector_dock
+        window.fill_dock(self.table_dock, self.table)
+        window.fill_dock(self.inspector_dock, self.inspector)
         self._connect()
         self.reload()
-
-    def _add_docks(self) -> None:
-        window = self.window
-        # the side columns run the full height; the relation table sits under the text
-        window.setCorner(Qt.Corner.BottomLeftCorner, Dock.LeftDockWidgetArea)
-        window.setCorner(Qt.Corner.BottomRightCorner, Dock.RightDockWidgetArea)
-        self.table_dock = window.add_dock("relationDock", "Relations", self.table,
-                                          Dock.BottomDockWidgetArea)
-        self.inspector_dock = window.add_dock("inspectorDock", "Inspector", self.inspector,
-                                              Dock.RightDockWidgetArea)
-        # the window restored its saved layout before these docks existed
-        window.restoreDockWidget(self.table_dock)
-        if not window.restoreDockWidget(self.inspector_dock):
-            window.splitDockWidget(window.entity_dock, self.inspector_dock, Qt.Orientation.Vertical)
-        self._add_dock_toggles()
-
-    def _add_dock_toggles(self) -> None:
-        view_menu = self.window.menus.get("view")
-        if view_menu is None:
-            return
-        toggles = [d.toggleViewAction() for d in (self.table_dock, self.inspector_dock)]
-        anchor = next((a for a in view_menu.actions()
-                       if a is self.window.actions.reset_layout), None)
-        view_menu.insertActions(anchor, toggles)
 
     def _connect(self) -> None:
         w, view, a, b = self.window, self.view, self.actions, self.builder

@@ -1,0 +1,232 @@
+"""Start-up: the window's frame paints first, the store's documents follow at once; the
+corpus panels are built when first shown; a plain `main.py gui` reads its options as click
+would."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
+
+import main
+from annotate.model import DocumentRecord, EntityRecord, RelationRecord
+from tests.conftest import ROOT
+from ui.app import run_gui
+from ui.main_window import MainWindow
+
+SEEDS = ROOT / "seeds"
+MENUS = ["&File", "&Edit", "E&ntity", "&Relation", "&Document", "&Annotate", "&View", "&Help"]
+DOCKS = {"documentDock", "entityDock", "paletteDock", "relationDock", "inspectorDock",
+         "searchDock"}
+TEXT = "Russia and Turkey met in Ankara."
+
+
+def _one_document(session, title: str = "Ankara talks") -> int:
+    record = DocumentRecord(text=TEXT, title=title,
+                            entities=(EntityRecord(0, 6, "GPE"), EntityRecord(11, 17, "GPE")),
+                            relations=(RelationRecord(0, 1, "MEETS_WITH", False),))
+    return session.import_records([record]).documents_added[0]
+
+
+class _FirstPaint(QObject):
+    """Notes what the main window looks like when it is first painted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[str, object] = {}
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (not self.seen and event.type() == QEvent.Type.Paint and watched.isWidgetType()
+                and isinstance(watched.window(), MainWindow)):
+            window = watched.window()
+            self.seen = {
+                "title": window.windowTitle(),
+                "attached": window.session is not None,
+                "menus": [a.text() for a in window.menuBar().actions()],
+                "docks": {d.objectName() for d in window.findChildren(QDockWidget)
+                          if d.isVisible() or d.objectName() == "searchDock"},
+                "tabs": [window.tabs.tabText(i) for i in range(window.tabs.count())],
+            }
+            QApplication.instance().removeEventFilter(self)
+        return False
+
+
+def test_the_frame_paints_before_the_store_opens_and_the_document_follows(qapp, session,
+                                                                           db_path):
+    """First paint: the real window (title, every menu, every panel, the tabs) before the
+    store is read; then the document list and the open document, without any input."""
+    _one_document(session)
+    session.store.close()
+    probe = _FirstPaint()
+    seen: dict[str, object] = {}
+
+    def poll() -> None:
+        window = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, MainWindow) and w.isVisible()), None)
+        if window is not None and window.session is not None and window.view.text():
+            seen.update(title=window.windowTitle(), text=window.view.text(),
+                        documents=window.documents.visible_ids(),
+                        entities=window.table.source.rowCount())
+            window.close()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(20)
+    QTimer.singleShot(60_000, QApplication.closeAllWindows)
+    assert run_gui(db_path=db_path, seeds=SEEDS) == 0
+    timer.stop()
+    first = probe.seen
+    assert first["attached"] is False and first["title"] == "Arcmark"
+    assert first["menus"] == MENUS
+    assert first["docks"] == DOCKS
+    assert first["tabs"] == ["Document", "Graph", "Statistics"]
+    assert seen["title"] == "Ankara talks — Arcmark" and seen["text"] == TEXT
+    assert len(seen["documents"]) == 1 and seen["entities"] == 2
+
+
+def test_the_first_frame_loads_neither_the_store_module_nor_spacy(tmp_path, session, db_path):
+    """sqlite-utils, the session and the heavier widget modules load after the first paint."""
+    _one_document(session)
+    session.store.close()
+    code = f"""
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+import ui.app
+
+loaded = {{}}
+WATCH = ("sqlite_utils", "storage.store", "annotate.session", "ui.document_view",
+         "ui.corpus_ui", "spacy", "networkx")
+
+class Probe(QObject):
+    def eventFilter(self, obj, event):
+        if (event.type() == QEvent.Type.Paint and obj.isWidgetType()
+                and isinstance(obj.window(), QMainWindow)):
+            window = obj.window()
+            key = "content" if window.session is not None else "frame"
+            if key not in loaded:
+                loaded[key] = [m for m in WATCH if m in sys.modules]
+            if key == "content":
+                QTimer.singleShot(0, window.close)
+        return False
+
+probe = Probe()
+QApplication.instance() or ui.app.application()
+QApplication.instance().installEventFilter(probe)
+status = ui.app.run_gui(db_path=Path({str(db_path)!r}))
+print(json.dumps({{"status": status, **loaded}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, env={**_env(tmp_path), "QT_QPA_PLATFORM": "offscreen"})
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["status"] == 0, out.stderr
+    assert result["frame"] == []
+    assert {"sqlite_utils", "annotate.session", "ui.document_view"} <= set(result["content"])
+    assert "spacy" not in result["content"] and "networkx" not in result["content"]
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+
+def test_a_store_that_cannot_be_opened_is_a_dialog_over_the_frame_then_exit_1(qapp, tmp_path,
+                                                                              monkeypatch):
+    bad = tmp_path / "corrupt.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    shown: list[tuple[object, str]] = []
+
+    def critical(parent, _title, text):  # type: ignore[no-untyped-def]
+        shown.append((parent, text))
+
+    monkeypatch.setattr(QMessageBox, "critical", critical)
+    assert run_gui(db_path=bad, seeds=SEEDS) == 1
+    assert len(shown) == 1
+    parent, text = shown[0]
+    assert isinstance(parent, MainWindow) and parent.session is None
+    assert "not an Arcmark store" in text and "\n" not in text
+
+
+def test_corpus_panels_are_built_when_first_shown_and_then_work(qtbot, session):
+    _one_document(session)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    corpus = window.corpus_ui
+    assert (corpus._graph, corpus._stats, corpus._search_panel) == (None, None, None)
+    corpus.actions["statistics"].trigger()
+    assert corpus._stats is not None and corpus.stats.isVisible()
+    assert corpus._graph is None
+    corpus.actions["graph"].trigger()
+    qtbot.waitUntil(lambda: bool(corpus.graph.view.graph_scene.node_items), timeout=5000)
+    assert corpus.graph.isVisible() and corpus.graph.width() > 200
+    corpus.actions["document"].trigger()
+    window.search_dock.raise_()  # clicking its tab builds the panel
+    qtbot.waitUntil(lambda: corpus._search_panel is not None, timeout=3000)
+    corpus.run_search("Ankara")
+    assert [h.kind for h in corpus.search_panel.hits()] == ["text"]
+
+
+def test_a_saved_layout_comes_back_with_every_panel_where_it_was(qtbot, session):
+    _one_document(session)
+    first = MainWindow(session)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.relation_dock.hide()
+    first.search_dock.raise_()
+    first.tabs.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: first.search_dock.isVisible())
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    # the frame already has the saved layout, before the store is open
+    assert not second.relation_dock.isVisible()
+    assert not second.search_dock.visibleRegion().isEmpty()
+    assert second.document_dock.visibleRegion().isEmpty()  # behind the Search tab
+    second.attach(session)
+    assert second.corpus_ui._search_panel is not None  # shown, so built at once
+    assert second.search_dock.widget() is second.corpus_ui.search_panel
+    assert second.documents.visible_ids() and second.view.text() == TEXT
+
+
+@pytest.mark.parametrize("args", [
+    [], ["gui"], ["--db", "x.db"], ["gui", "--db", "x.db"], ["gui", "--read-only"],
+    ["gui", "--db", "x.db", "--read-only", "--model", "m"], ["--model", "m", "--db", "x.db"],
+])
+@pytest.mark.parametrize("env_db", [None, "from-env.db"])
+def test_a_plain_window_start_reads_its_options_as_click_does(args, env_db, monkeypatch):
+    """`main.py [gui] ...` skips loading click only where it would get the same options."""
+    import ui.app
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(ui.app, "run_gui", lambda **kwargs: calls.append(kwargs) or 0)
+    env = {"ARCMARK_DB": env_db} if env_db else {}
+    if env_db:
+        monkeypatch.setenv("ARCMARK_DB", env_db)
+    result = CliRunner().invoke(main.cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    by_click = {k: calls[0][k] for k in ("db_path", "model", "read_only")}
+    assert main.plain_gui_options(args, env) == by_click
+
+
+@pytest.mark.parametrize("args", [
+    ["--read-only"], ["gui", "--db"], ["--db=x.db"], ["gui", "--help"], ["gui", "--db", ""],
+    ["gui", "--schema", "s.toml"], ["import", "x.txt"], ["gui", "--db", "a", "--db", "b"],
+    ["--db", "x.db", "gui"], ["gui", "extra"],
+])
+def test_anything_else_on_the_command_line_goes_through_click(args):
+    assert main.plain_gui_options(args, {}) is None
