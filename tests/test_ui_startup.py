@@ -230,3 +230,27 @@ def test_a_plain_window_start_reads_its_options_as_click_does(args, env_db, monk
 ])
 def test_anything_else_on_the_command_line_goes_through_click(args):
     assert main.plain_gui_options(args, {}) is None
+
+
+def test_entity_columns_fit_their_words_as_soon_as_the_rows_change(qtbot):
+    """Label and offset columns fit what they show, sized from those words when the rows
+    change: no pass over the rows at each layout (Qt's ResizeToContents), which was a
+    good part of the window's first paint."""
+    from annotate.model import Entity
+    from ui.entity_table import END, LABEL, START, EntityTableView
+
+    table = EntityTableView()
+    qtbot.addWidget(table)
+    table.resize(900, 300)
+    table.show()
+    table.source.set_entities([Entity(1, 1, 0, 6, "GPE", "Russia"),
+                               Entity(2, 1, 123_450, 123_456, "ORG", "Turkey")])
+    advance = table.fontMetrics().horizontalAdvance
+    header = table.horizontalHeader()
+    assert header.sectionSize(START) >= advance("123450")
+    assert header.sectionSize(END) >= advance("123456")
+    narrow = header.sectionSize(LABEL)
+    assert narrow >= advance("ORG")
+    table.source.upsert([Entity(3, 1, 10, 16, "WORK_OF_ART", "Kindle")])
+    assert header.sectionSize(LABEL) > narrow
+    assert header.sectionSize(LABEL) >= advance("WORK_OF_ART")

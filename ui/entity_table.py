@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotate.model import Entity
-from ui.table_model import RESIZE_PRECISION, ReadOnlyTableModel
+from ui.table_model import ReadOnlyTableModel, fit_columns
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -50,6 +50,12 @@ class EntityTableModel(ReadOnlyTableModel):
         self._colours = dict(colours)
         if self._keys:
             self.dataChanged.emit(self.index(0, LABEL), self.index(len(self._keys) - 1, LABEL))
+
+    def labels(self) -> set[str]:
+        return {e.label for e in self._rows.values()}
+
+    def last_offset(self) -> int:
+        return max((end for _start, end, _id in self._keys), default=0)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -209,15 +215,30 @@ class EntityTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
-        # size columns to the rows in view (and a few more), not to every row: a long
-        # document has tens of thousands, and measuring them all costs seconds
-        header.setResizeContentsPrecision(RESIZE_PRECISION)
-        for col in (LABEL, STATUS, ORIGIN, START, END):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
+        self._fitted: tuple[frozenset[str], int] = (frozenset(), 0)  # labels, offset digits
+        self.fit_columns()
+        self.source.modelReset.connect(self.fit_columns)
+        self.source.rowsInserted.connect(self._on_source_rows_inserted)
         # selection, not the current index: focusing the table makes a row current, and
         # that must not select an entity
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+    def fit_columns(self) -> None:
+        """Columns as wide as the rows' labels, any status and origin, and the longest
+        offset: measured from those words, not by reading the rows through the model."""
+        labels, digits = self.source.labels(), len(str(self.source.last_offset()))
+        self._fitted = (frozenset(labels), digits)
+        fit_columns(self, {LABEL: labels, STATUS: STATUS_TEXT.values(),
+                           ORIGIN: ("model", "human"), START: ["0" * digits],
+                           END: ["0" * digits]}, icon_columns=[LABEL])
+
+    def _on_source_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        labels, digits = self._fitted
+        added = [self.source.index(row, 0).data(ID_ROLE) for row in range(first, last + 1)]
+        entities = [e for e in map(self.source.entity, added) if e is not None]
+        if any(e.label not in labels or len(str(e.end)) > digits for e in entities):
+            self.fit_columns()
 
     def _on_selection_changed(self, _selected: object, _deselected: object) -> None:
         self.entity_selected.emit(self.selected_entity())

@@ -1,11 +1,16 @@
 """The shared shape of Arcmark's read-only table models: ids plus a row cache in a subclass,
-fixed column titles here."""
+fixed column titles here; and columns sized to the values they can show."""
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QStyle, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 RESIZE_PRECISION = 50  # rows a header measures beyond those in view (Qt's default: 1,000)
+CELL_PADDING = 8  # the item delegate's text margins, and some air
 
 
 class ReadOnlyTableModel(QAbstractTableModel):
@@ -38,3 +43,18 @@ class ReadOnlyTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def fit_columns(view: QTableView, samples: Mapping[int, Iterable[str]],
+                icon_columns: Collection[int] = (), font: QFont | None = None) -> None:
+    """Size columns to the widest of the texts given for each (and its title), in `font`
+    (the view's by default). Qt's ResizeToContents reads the rows in view through the
+    model at every layout pass instead: for the entity table, a good part of the
+    window's first paint."""
+    advance = QFontMetrics(font or view.font()).horizontalAdvance
+    icon = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, view) + 4
+    header = view.horizontalHeader()
+    for col, texts in samples.items():
+        width = max((advance(text) for text in texts), default=0) + CELL_PADDING
+        width += icon if col in icon_columns else 0
+        header.resizeSection(col, max(width, header.sectionSizeHint(col)))
