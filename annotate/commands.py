@@ -1,8 +1,9 @@
 """Undoable edits: each is a list of row changes applied (and reverted) in one transaction.
 
-A command knows the exact before/after state of every row it touches, so `apply`
-and `revert` are symmetric, the history table records the same facts, and undo
-refuses to clobber a row that was changed since (e.g. by another window).
+A command knows the exact before/after state of every row it touches (of an updated
+row, the columns it changes: see `RowChange`), so `apply` and `revert` are symmetric,
+the history table records the same facts, and undo refuses to clobber a row that was
+changed since (e.g. by another window).
 """
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ BUSY_TIMEOUT_S = 10.0
 TABLES = ("documents", "entities", "relations")
 SINGULAR = {"documents": "document", "entities": "entity", "relations": "relation"}
 BULK_ROWS_PER_STATEMENT = 200
+IDS_PER_STATEMENT = 500  # rows checked or deleted by one statement
 REPEATED_COLUMNS = frozenset({"label", "origin", "status", "annotator", "confidence",
                               "created_at", "updated_at"})
 JSON_COLUMNS = {"documents": ("meta", "sentences")}
@@ -88,7 +89,12 @@ def default_store_path() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class RowChange:
-    """One row's state before and after an edit; None means the row does not exist."""
+    """One row's state before and after an edit; None means the row does not exist.
+
+    An insert's `after` and a delete's `before` are the whole row. An update may carry
+    only its `id` and the columns it changes, in both `before` and `after`: then only
+    those columns are written, compared by the conflict check and recorded in the
+    history (marking a long document done neither rewrites nor copies its text)."""
 
     table: str
     id: int
@@ -335,16 +341,15 @@ class Store:
               check: bool = False, dismiss: Sequence[tuple[int, int, int, str]] = ()) -> None:
         """Write each row's `after` state and append the history, in one transaction.
 
-        With `check`, each row must currently be in its `before` state (used by undo,
-        so it never clobbers an edit made since, e.g. by another window)."""
+        With `check`, each row must currently be in its `before` state, in the columns
+        `before` names (used by undo, so it never clobbers an edit made since, e.g. by
+        another window)."""
         at = now()
         with self.write() as db:
-            for change in changes:
-                if check and self._current(change.table, change.id) != change.before:
-                    raise StoreConflictError(
-                        f"the {SINGULAR[change.table]} {change.id} was changed since; cannot {action}"
-                    )
-                self._put(db, change)
+            for group in _runs(changes):
+                if check:
+                    self._check(group, action)
+                self._put_run(db, group)
             for doc_id, start, end, label in dismiss:
                 self.add_dismissed(db, doc_id, start, end, label)
             db.conn.executemany(
@@ -357,27 +362,53 @@ class Store:
                 ],
             )
 
-    def _put(self, db: Database, change: RowChange) -> None:
-        table = change.table
+    def _check(self, run: Sequence[RowChange], action: str) -> None:
+        """Each row of `run` is in its `before` state, in the columns `before` names."""
+        first = run[0]
+        found = self._current_many(first.table, [c.id for c in run],
+                                   tuple(first.before or ("id",)))
+        for change in run:
+            if found.get(change.id) != change.before:
+                raise StoreConflictError(
+                    f"the {SINGULAR[change.table]} {change.id} was changed since; cannot {action}")
+
+    def _put_run(self, db: Database, run: Sequence[RowChange]) -> None:
+        """Write a run of changes of one kind to one table, inserts and deletes many rows
+        per statement: the full-text index's triggers flush once per statement, and
+        deleting (or restoring) a document with 30,000 entities must not make 30,000
+        index segments."""
+        first = run[0]
+        table = first.table
         if table not in TABLES:
             raise ValueError(f"unknown table {table}")
-        if change.after is None:
-            db.conn.execute(f"DELETE FROM {table} WHERE id = ?", (change.id,))
-            return  # a document's index goes with it (ON DELETE CASCADE)
-        row = _encode(table, change.after)
-        cols = list(row)
-        quoted = ", ".join(f'"{c}"' for c in cols)
-        marks = ", ".join("?" for _ in cols)
-        if change.before is None:
-            db.conn.execute(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", [row[c] for c in cols])
+        if first.after is None:
+            ids = [c.id for c in run]
+            for i in range(0, len(ids), IDS_PER_STATEMENT):
+                chunk = ids[i:i + IDS_PER_STATEMENT]
+                db.conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                                chunk)
+            # a document's index goes with it (ON DELETE CASCADE)
+        elif first.before is None:
+            self.insert_many(db, table, [c.after for c in run if c.after is not None])
         else:
-            sets = ", ".join(f'"{c}" = ?' for c in cols if c != "id")
-            values = [row[c] for c in cols if c != "id"] + [change.id]
-            cursor = db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", values)
-            if cursor.rowcount != 1:
-                raise StoreConflictError(f"the {SINGULAR[table]} {change.id} no longer exists")
+            for change in run:
+                self._update(db, change)
+
+    def _update(self, db: Database, change: RowChange) -> None:
+        """Write the columns of `change.after` (a whole row or only some of its columns)."""
+        assert change.after is not None
+        table, row = change.table, _encode(change.table, change.after)
+        cols = [c for c in row if c != "id"]
+        sets = ", ".join(f'"{c}" = ?' for c in cols)
+        cursor = db.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?",
+                                 [row[c] for c in cols] + [change.id])
+        if cursor.rowcount != 1:
+            raise StoreConflictError(f"the {SINGULAR[table]} {change.id} no longer exists")
         if table == "documents" and _indexed_fields_changed(change.before, change.after):
-            self._index_documents(db, [change.after])
+            # a partial row may lack the text (or the sentences) the index is built from
+            whole = change.after if {"text", "sentences"} <= change.after.keys() else \
+                self._current(table, change.id, ("id", "text", "sentences"))
+            self._index_documents(db, [whole] if whole is not None else [])
 
     def _index_documents(self, db: Database, rows: Sequence[dict[str, Any]]) -> None:
         """(Re)write the `document_index` rows of documents whose text or sentences were
@@ -388,8 +419,25 @@ class Store:
             [index_row(r["id"], r["text"], _sentences_value(r.get("sentences")))
              for r in rows if isinstance(r.get("text"), str)])
 
-    def _current(self, table: str, row_id: int) -> dict[str, Any] | None:
-        cursor = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
+    def _current_many(self, table: str, ids: Sequence[int], columns: Sequence[str]
+                      ) -> dict[int, dict[str, Any]]:
+        """{id: row} of `columns` (which include `id`) of the rows with these ids that exist."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        out: dict[int, dict[str, Any]] = {}
+        for i in range(0, len(ids), IDS_PER_STATEMENT):
+            chunk = list(ids[i:i + IDS_PER_STATEMENT])
+            cursor = self.db.execute(f"SELECT {names}, id AS _id FROM {table} WHERE id IN"
+                                     f" ({', '.join('?' * len(chunk))})", chunk)
+            cols = [d[0] for d in cursor.description][:-1]
+            for *values, row_id in cursor:
+                out[row_id] = _decode(table, dict(zip(cols, values, strict=True)))
+        return out
+
+    def _current(self, table: str, row_id: int, columns: Sequence[str] = ()
+                 ) -> dict[str, Any] | None:
+        """The row (only `columns` of it, if given) as a dict; None if there is none."""
+        names = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        cursor = self.db.execute(f"SELECT {names} FROM {table} WHERE id = ?", [row_id])
         row = cursor.fetchone()
         if row is None:
             return None
@@ -423,10 +471,12 @@ class Store:
     # --- reads -----------------------------------------------------------------------------
 
     @_translated
-    def row(self, table: str, row_id: int) -> dict[str, Any] | None:
+    def row(self, table: str, row_id: int, columns: Sequence[str] = ()) -> dict[str, Any] | None:
+        """A row as a dict (only `columns` of it, if given: a document's status without
+        its text); None if there is no such row."""
         if table not in TABLES:
             raise ValueError(table)
-        return self._current(table, row_id)
+        return self._current(table, row_id, columns)
 
     @_translated
     def rows(self, table: str, where: str = "", params: Sequence[Any] = (),
@@ -591,6 +641,9 @@ class Store:
 
     @_translated
     def history(self, doc_id: int | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """The newest entries first. `before` and `after` are rows as `RowChange` holds
+        them: an update's may name only `id` and the columns it changed; an import's
+        document names only its title and source."""
         where = "doc_id = ?" if doc_id is not None else None
         params = [doc_id] if doc_id is not None else []
         rows = self.db["history"].rows_where(where, params, order_by="id desc", limit=limit)
@@ -705,6 +758,25 @@ class Store:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
 
+def _runs(changes: Sequence[RowChange]) -> Iterator[list[RowChange]]:
+    """`changes` in order, cut into runs of one table, one kind (insert, update, delete) and
+    the same columns, each row once."""
+    run: list[RowChange] = []
+    ids: set[int] = set()
+    key: tuple[Any, ...] = ()
+    for change in changes:
+        this = (change.table, change.before is None, change.after is None,
+                tuple(change.before or ()), tuple(change.after or ()))
+        if run and (this != key or change.id in ids):
+            yield run
+            run, ids = [], set()
+        run.append(change)
+        ids.add(change.id)
+        key = this
+    if run:
+        yield run
+
+
 class StoreConflictError(StoreError):
     """A row is not in the state an edit expected (changed elsewhere since)."""
 
@@ -726,8 +798,11 @@ def _sentences_value(value: Any) -> Any:
     return [] if value is None else value
 
 
+_HISTORY_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once, not per row
+
+
 def _dump(row: dict[str, Any] | None) -> str | None:
-    return None if row is None else json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    return None if row is None else _HISTORY_JSON.encode(row)
 
 
 def _load(value: str | None) -> Any:
