@@ -42,10 +42,6 @@ class StoreModelRuns:
         db.conn.execute('INSERT OR IGNORE INTO dismissed_suggestions (doc_id, start, "end", label)'
                         " VALUES (?, ?, ?, ?)", (doc_id, start, end, label))
 
-    def remove_dismissed(self, db: Database, doc_id: int, start: int, end: int, label: str) -> None:
-        db.conn.execute('DELETE FROM dismissed_suggestions WHERE doc_id = ? AND start = ?'
-                        ' AND "end" = ? AND label = ?', (doc_id, start, end, label))
-
     def record_model_run(self, db: Database, doc_id: int, model: str, entities: int) -> None:
         db.conn.execute("INSERT OR REPLACE INTO model_runs (doc_id, model, at, entities)"
                         " VALUES (?, ?, ?, ?)", (doc_id, model, now(), entities))
