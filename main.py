@@ -17,7 +17,6 @@ time until the window shows; anything else on that command line goes through cli
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -80,7 +79,10 @@ if __name__ == "__main__" and (_gui := plain_gui_options(sys.argv[1:], os.enviro
 
     sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **_gui))
 
-import click  # noqa: E402  (after the window's fast path above, which does without it)
+# what the other commands need, after the window's fast path above, which does without it
+import json  # noqa: E402
+
+import click  # noqa: E402
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -254,3 +254,41 @@ def test_entity_columns_fit_their_words_as_soon_as_the_rows_change(qtbot):
     table.source.upsert([Entity(3, 1, 10, 16, "WORK_OF_ART", "Kindle")])
     assert header.sectionSize(LABEL) > narrow
     assert header.sectionSize(LABEL) >= advance("WORK_OF_ART")
+
+
+def test_the_bench_hook_marks_the_first_frame_then_quits_once_the_document_is_painted(
+        tmp_path, session, db_path):
+    """ARCMARK_EXIT_WHEN_SHOWN=1 (bench/): the mark comes at the first frame, before the
+    store is read; the process quits by itself after the document is painted."""
+    _one_document(session)
+    session.store.close()
+    code = """
+import builtins, sys
+from PySide6.QtWidgets import QApplication
+seen = []
+_print = builtins.print
+
+def print_(*args, **kwargs):
+    if args and args[0] == "ARCMARK_SHOWN":
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if type(w).__name__ == "MainWindow")
+        seen.append(window.session is None)
+    return _print(*args, **kwargs)
+
+builtins.print = print_
+sys.argv = ["main.py", "gui", "--db", sys.argv[1]]
+import runpy
+try:
+    runpy.run_path("main.py", run_name="__main__")
+except SystemExit as exc:
+    _print("exit", exc.code, "frame-only" if seen == [True] else seen)
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(db_path)], cwd=ROOT, timeout=120,
+                         capture_output=True, text=True,
+                         env={**_env(tmp_path), "QT_QPA_PLATFORM": "offscreen",
+                              "ARCMARK_EXIT_WHEN_SHOWN": "1"})
+    lines = out.stdout.split("\n")
+    assert lines[0].startswith("ARCMARK_SHOWN "), out.stderr
+    assert lines[1] == "exit 0 frame-only", out.stderr
+    settings = (tmp_path / "config" / "Arcmark" / "Arcmark.conf").read_text(encoding="utf-8")
+    assert "corpus.db=1" in settings  # the document was opened before the process quit

@@ -5,10 +5,15 @@ before anything slow happens, and opens the store right after that first frame i
 painted: the store module (sqlite-utils), the document view and the tables load
 then, and the documents appear a moment later. spaCy is imported only by the
 background pre-annotation job, never on the way to the window.
+
+With ARCMARK_EXIT_WHEN_SHOWN=1 (for bench/), `run_gui` prints `ARCMARK_SHOWN <time>`
+as soon as the first frame is painted, and quits once the documents are painted too.
 """
 from __future__ import annotations
 
+import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +24,7 @@ from ui.errors import first_line, install_excepthook, user_errors
 
 # open the store anyway if no paint arrives (e.g. a platform that paints nothing)
 PAINT_WAIT_MS = 1000
+EXIT_WHEN_SHOWN = "ARCMARK_EXIT_WHEN_SHOWN"
 
 APP_NAME = ORG_NAME = "Arcmark"
 
@@ -49,6 +55,7 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
 
     window = MainWindow(model=model, seeds=seeds)
     failed: list[BaseException] = []
+    measured = os.environ.get(EXIT_WHEN_SHOWN) == "1"
 
     def open_store() -> None:
         try:
@@ -62,10 +69,16 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
         if session.store.backup_path:
             window.say(f"The store was upgraded; the previous version is kept in "
                        f"{session.store.backup_path}")
+        if measured:  # quit once the document is painted too
+            after_next_paint(window.view.viewport(), QApplication.quit, wait_ms=None)
+            return
         QTimer.singleShot(0, window.start_first_run)
 
     window.show()
-    after_first_paint(window, open_store)
+    after_next_paint(window, open_store)
+    if measured:  # installed last, so it hears of the first paint first
+        after_next_paint(window, lambda: print("ARCMARK_SHOWN", time.time(), flush=True),
+                         wait_ms=None)
     try:
         status = int(app.exec())
         return 1 if failed else status
@@ -81,21 +94,25 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
             session.store.close()
 
 
-class _AfterFirstPaint(QObject):
-    """Calls `then` once, right after the first paint of `window` (or after PAINT_WAIT_MS)."""
+class _AfterNextPaint(QObject):
+    """Calls `then` once, right after `widget` is next painted (or after `wait_ms`).
 
-    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(window)
-        self._window = window
+    It watches that widget only: an application-wide filter would have PySide wrap
+    every object that gets an event, and make up a Python type, with all its enums,
+    for each kind of them - tens of milliseconds before the first frame."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None], wait_ms: int | None) -> None:
+        super().__init__(widget)
+        self._widget = widget
         self._then: Callable[[], None] | None = then
         self._painted = False
-        QApplication.instance().installEventFilter(self)
-        QTimer.singleShot(PAINT_WAIT_MS, self._run)
+        widget.installEventFilter(self)
+        if wait_ms is not None:
+            QTimer.singleShot(wait_ms, self._run)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if (event.type() == QEvent.Type.Paint and not self._painted
-                and isinstance(watched, QWidget) and watched.window() is self._window):
-            # the whole frame is painted in this pass; run once it is on screen
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            # the window's children are painted in the same pass: run once it is done
             self._painted = True
             QTimer.singleShot(0, self._run)
         return False
@@ -104,14 +121,15 @@ class _AfterFirstPaint(QObject):
         then, self._then = self._then, None
         if then is None:
             return
-        QApplication.instance().removeEventFilter(self)
+        self._widget.removeEventFilter(self)
         then()
 
 
-def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
-    """Run `then` as soon as `window` has been painted once: what it builds follows the
-    first frame instead of delaying it."""
-    _AfterFirstPaint(window, then)
+def after_next_paint(widget: QWidget, then: Callable[[], None],
+                     wait_ms: int | None = PAINT_WAIT_MS) -> None:
+    """Run `then` as soon as `widget` has been painted (at start-up, what it builds follows
+    the first frame instead of delaying it), or after `wait_ms` without a paint."""
+    _AfterNextPaint(widget, then, wait_ms)
 
 
 def open_session(db_path: Path | None, schema_path: Path | None,  # type: ignore[no-untyped-def]
