@@ -50,7 +50,7 @@ class _FirstPaint(QObject):
                 "attached": window.session is not None,
                 "menus": [a.text() for a in window.menuBar().actions()],
                 "docks": {d.objectName() for d in window.findChildren(QDockWidget)
-                          if d.isVisible() or d.objectName() == "searchDock"},
+                          if d.isVisible()},
                 "tabs": [window.tabs.tabText(i) for i in range(window.tabs.count())],
             }
             QApplication.instance().removeEventFilter(self)
@@ -88,6 +88,31 @@ def test_the_frame_paints_before_the_store_opens_and_the_document_follows(qapp, 
     assert first["tabs"] == ["Document", "Graph", "Statistics"]
     assert seen["title"] == "Ankara talks — Arcmark" and seen["text"] == TEXT
     assert len(seen["documents"]) == 1 and seen["entities"] == 2
+
+
+def test_a_read_only_store_gets_its_banner_once_the_store_is_open(qapp, session, db_path):
+    from PySide6.QtWidgets import QLabel
+
+    _one_document(session)
+    session.store.close()
+    seen: dict[str, object] = {}
+
+    def poll() -> None:
+        window = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, MainWindow) and w.isVisible()), None)
+        if window is not None and window.session is not None:
+            banner = window.findChild(QLabel, "readOnlyBanner")
+            seen.update(banner=banner is not None and banner.isVisible(),
+                        text=window.view.text(), import_on=window.actions.import_files.isEnabled())
+            window.close()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(20)
+    QTimer.singleShot(60_000, QApplication.closeAllWindows)
+    assert run_gui(db_path=db_path, seeds=SEEDS, read_only=True) == 0
+    timer.stop()
+    assert seen == {"banner": True, "text": TEXT, "import_on": False}
 
 
 def test_the_first_frame_loads_neither_the_store_module_nor_spacy(tmp_path, session, db_path):
