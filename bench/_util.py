@@ -227,6 +227,7 @@ def make_store(path: Path, documents: Sequence[tuple[str, str]], *, entities: in
 # --- windows: the moment the first frame is painted ----------------------------------------------
 
 SHOWN_MARK = "ARCMARK_SHOWN"
+DOCUMENTS_MARK = "ARCMARK_DOCUMENTS"  # the app's hook: the opened document is painted
 HOOK_ENV = "ARCMARK_EXIT_WHEN_SHOWN"
 
 # Installed by the bare window scripts, and around `main.py gui` when the app has no
@@ -284,9 +285,10 @@ def gui_command(db: Path) -> tuple[list[str], dict[str, str], str]:
             "a paint probe around main.py (no ARCMARK_EXIT_WHEN_SHOWN hook in ui/)")
 
 
-def until_shown(args: Sequence[str], env: dict[str, str], timeout: float = 120
-                ) -> tuple[float, int]:
-    """(seconds from spawn to the SHOWN line, peak RSS in KiB of the whole process)."""
+def until_shown(args: Sequence[str], env: dict[str, str], timeout: float = 120,
+                documents: list[float] | None = None) -> tuple[float, int]:
+    """(seconds from spawn to the SHOWN line, peak RSS in KiB of the whole process);
+    with `documents`, also waits for the app's DOCUMENTS line and appends its seconds."""
     import selectors
 
     with tempfile.TemporaryFile() as err:
@@ -306,6 +308,13 @@ def until_shown(args: Sequence[str], env: dict[str, str], timeout: float = 120
                 break  # exited without the mark
             if line.startswith(SHOWN_MARK):
                 shown = time.perf_counter() - started
+        if documents is not None and shown is not None:
+            for line in proc.stdout:
+                if line.startswith(DOCUMENTS_MARK):
+                    documents.append(time.perf_counter() - started)
+                    break
+            else:
+                raise RuntimeError(f"no {DOCUMENTS_MARK} line after {SHOWN_MARK}")
         selector.close()
         # os.kill, not proc.kill(): Popen would reap the process (and its usage) first
         if shown is None:
