@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import signal
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -48,6 +49,7 @@ def annotate_parallel(nlp: Any, model: str | None, texts: Iterable[str], *, batc
     batches = _batches(texts, batch_size)
     sent = done = 0
     waiting: dict[int, list[tuple[Any, Any]]] = {}
+    finished = False
     try:
         for batch in islice(batches, processes * JOBS_PER_WORKER):
             jobs.put((sent, batch))
@@ -63,8 +65,9 @@ def annotate_parallel(nlp: Any, model: str | None, texts: Iterable[str], *, batc
                     sent += 1
             yield from waiting.pop(done)
             done += 1
+        finished = True
     finally:
-        _stop(workers, jobs)
+        _stop(workers, jobs, orderly=finished)
 
 
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -84,11 +87,15 @@ def _next_result(results: Any, workers: list[Any]) -> tuple[int, Any, str | None
                                    f"{dead[0].exitcode})") from None
 
 
-def _stop(workers: list[Any], jobs: Any) -> None:
-    for _ in workers:
-        jobs.put(None)
+def _stop(workers: list[Any], jobs: Any, *, orderly: bool) -> None:
+    """After the last result, let the workers finish; on a cancel or an error, stop
+    them at once (they hold nothing but the batch in hand)."""
+    if orderly:
+        for _ in workers:
+            jobs.put(None)
     for worker in workers:
-        worker.join(timeout=5)
+        if orderly:
+            worker.join(timeout=5)
         if worker.is_alive():
             worker.terminate()
             worker.join(timeout=5)
@@ -98,6 +105,9 @@ def _stop(workers: list[Any], jobs: Any) -> None:
 def _work(jobs: Any, results: Any, model: str | None) -> None:
     from annotate.nlp import doc_to_data, load_model
 
+    # Ctrl+C reaches the whole process group: the parent reports it in one line and
+    # stops the workers; a worker's own traceback would only add noise
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     nlp = _INHERITED if _INHERITED is not None else load_model(model)
     while (job := jobs.get()) is not None:
         index, texts = job

@@ -80,3 +80,26 @@ def test_a_killed_worker_stops_the_run(seed_text, nlp):
     with pytest.raises(ArcmarkError, match="worker stopped"):
         list(results)
     assert multiprocessing.active_children() == []
+
+
+def test_ctrl_c_during_ner_with_workers_is_one_line(tmp_path, seed_text):
+    """Ctrl+C reaches the whole process group: one line from the parent, no worker traceback."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        Session(store, annotator="tester").import_records(
+            [DocumentRecord(text=f"{i}. {seed_text}") for i in range(60)])
+    main = Path(__file__).resolve().parent.parent / "main.py"
+    proc = subprocess.Popen([sys.executable, str(main), "ner", "--db", str(db), "--processes",
+                             "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    time.sleep(6)  # the model is loaded and the workers are busy
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == [
+        "arcmark: interrupted; everything finished before was saved"], err
