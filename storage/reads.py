@@ -23,6 +23,7 @@ class StoreReads:
     db: Database
     path: Path
     _utf8: bool | None  # texts stored as UTF-8 (read by byte offsets); None until asked
+    _indexed: bool  # the document_index table exists (a read-only older store lacks it)
 
     def _current_many(self, table: str, ids: Sequence[int], columns: Sequence[str]
                       ) -> dict[int, dict[str, Any]]:
@@ -101,9 +102,10 @@ class StoreReads:
     def document_slice(self, doc_id: int, start: int, end: int) -> tuple[int, str] | None:
         """The length of a document's text and its code points [start, end) (clamped to
         the text), reading only those from a long text; None if there is no such document."""
-        found = self.db.execute("SELECT length, stride, offsets FROM document_index"
-                                " WHERE doc_id = ?", [doc_id]).fetchone()
-        if found is not None:
+        found = self._indexed and self.db.execute(
+            "SELECT length, stride, offsets FROM document_index WHERE doc_id = ?",
+            [doc_id]).fetchone()
+        if found:
             length, stride, offsets = found
             lo = min(max(start, 0), length)
             part = self._read_text(doc_id, offsets, stride, lo, min(max(end, lo), length))
@@ -138,9 +140,9 @@ class StoreReads:
     def document_sentences(self, doc_id: int) -> Sequence[tuple[int, int]] | None:
         """The stored sentence offsets of a document, in stored order, without decoding
         them all (a long document has thousands); None if there is no such document."""
-        packed = self.db.execute("SELECT sentences FROM document_index WHERE doc_id = ?",
-                                 [doc_id]).fetchone()
-        if packed is not None and packed[0] is not None:
+        packed = self._indexed and self.db.execute(
+            "SELECT sentences FROM document_index WHERE doc_id = ?", [doc_id]).fetchone()
+        if packed and packed[0] is not None:
             return PackedSentences(packed[0])
         row = self.db.execute("SELECT sentences FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:

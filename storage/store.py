@@ -29,7 +29,7 @@ from storage.errors import (
     explain, translate, translated, with_busy,
 )
 from storage.label_schema import StoreLabelSchema
-from storage.migrations import migration_names, migrations
+from storage.migrations import DERIVED, migration_names, migrations
 from storage.model_runs import StoreModelRuns
 from storage.tables import now
 
@@ -66,6 +66,7 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns):
         # (last history id read, largest row id per table): see `_history_top`
         self._history_seen: tuple[int, dict[str, int]] = (0, {})
         self._utf8: bool | None = None  # texts stored as UTF-8 (read by byte offsets)
+        self._indexed = True  # the document_index table exists
         self._checkpointer: Checkpointer | None = None
         self._stop_checkpoints: Callable[[], Any] = lambda: None
         self.db = self._connect(create)
@@ -135,6 +136,9 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns):
             if not pending:
                 return
             if self.read_only:
+                if {m.name for m in pending} <= DERIVED:
+                    self._indexed = False  # read the texts and sentences whole instead
+                    return
                 raise StoreError(f"{self.path}: the store needs an upgrade but is read-only")
             if applied:
                 self.upgraded_from = applied

@@ -11,7 +11,7 @@ from annotate import edits
 from annotate.model import DocumentRecord, EntityRecord, ValidationError
 from storage import text_index
 from storage.migrations import migrations
-from storage.store import Store
+from storage.store import Store, StoreError
 
 # every width of UTF-8 sequence, combining marks, CRLF, NUL, right-to-left text
 ALPHABET = "ab cd\u00e9\u0301\u00a0\r\n\u0000\u05e9\u4e2d\U0001f600\tz."
@@ -50,9 +50,16 @@ def test_a_long_text_is_read_in_part(session):
         "SELECT length, stride, offsets FROM document_index WHERE doc_id = ?", [doc_id]).fetchone()
     assert (length, stride) == (len(text), text_index.STRIDE)
     assert text_index.text_bytes(offsets) == len(text.encode())
-    for start in (0, 1023, 1024, 500_000, 999_990):
-        assert session.store.document_slice(doc_id, start, start + 13) == (
-            len(text), text[start:start + 13])
+    statements: list[str] = []
+    session.store.db.conn.set_trace_callback(statements.append)
+    try:
+        for start in (0, 1023, 1024, 500_000, 999_990):
+            assert session.store.document_slice(doc_id, start, start + 13) == (
+                len(text), text[start:start + 13])
+        assert tuple(session.store.document_sentences(doc_id)) == ()
+    finally:
+        session.store.db.conn.set_trace_callback(None)
+    assert statements and not [s for s in statements if "FROM documents" in s], statements
 
 
 def test_the_index_follows_every_write_of_a_document(session, small_stride):
@@ -170,3 +177,26 @@ def test_relation_actions_in_a_long_document_use_stored_sentences_and_pair_check
     relabelled = session.add_relation(third, first, "SUPPORTS").relations[0]
     with pytest.raises(ValidationError, match="already exists"):
         session.edit_relation(relabelled, label="ALLY_OF")
+
+
+def test_a_read_only_store_without_the_index_still_opens(tmp_path):
+    """The index is derived data: a read-only store made before it opens, reads whole
+    texts and sentences instead, and is left as it was."""
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m005_document_index")
+    text = "Old text — with “quotes” and 🇹🇷."
+    db.execute("INSERT INTO documents (id, title, text, content_hash, sentences, created_at,"
+               " updated_at) VALUES (1, 'Old', ?, 'h', '[[0, 8], [9, 33]]', 'now', 'now')", [text])
+    db.conn.commit()
+    db.close()
+    before = path.read_bytes()
+    with Store(path, read_only=True) as store:
+        assert store.document_slice(1, 9, 13) == (len(text), text[9:13])
+        assert tuple(store.document_sentences(1)) == ((0, 8), (9, 33))
+        assert store.document_slice(2, 0, 1) is None
+    assert path.read_bytes() == before
+    older = tmp_path / "older.db"
+    migrations.apply(Database(older), stop_before="m004_full_text_search")
+    with pytest.raises(StoreError, match="needs an upgrade but is read-only"):
+        Store(older, read_only=True)
