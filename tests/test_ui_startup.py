@@ -4,6 +4,7 @@ would."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 import main
 from annotate.model import DocumentRecord, EntityRecord, RelationRecord
 from tests.conftest import ROOT
+import ui.app
+import ui.errors
 from ui.app import run_gui
 from ui.main_window import MainWindow
 
@@ -186,6 +189,36 @@ def test_a_store_that_cannot_be_opened_is_a_dialog_over_the_frame_then_exit_1(qa
     parent, text = shown[0]
     assert isinstance(parent, MainWindow) and parent.session is None
     assert "not an Arcmark store" in text and "\n" not in text
+
+
+def test_an_unexpected_failure_while_filling_the_window_is_logged_then_exit_1(
+        qapp, tmp_path, monkeypatch, session, db_path):
+    """Not a user's mistake (a bug, say): logged with its traceback, one line in a dialog
+    over the frame, the store closed, exit status 1 - never a frame that waits forever."""
+    _one_document(session)
+    session.store.close()
+    shown: list[str] = []
+    stores: list[object] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
+    real_open = ui.app.open_session
+
+    def open_session(*args, **kwargs):  # type: ignore[no-untyped-def]
+        opened = real_open(*args, **kwargs)
+        stores.append(opened.store)
+        return opened
+
+    def broken_attach(self, _session):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the view could not be built")
+
+    monkeypatch.setattr(ui.app, "open_session", open_session)
+    monkeypatch.setattr(MainWindow, "attach", broken_attach)
+    assert run_gui(db_path=db_path, seeds=SEEDS) == 1
+    assert len(shown) == 1 and shown[0].startswith("Something went wrong: the view could not")
+    log = ui.errors.log_path()
+    assert "RuntimeError: the view could not be built" in log.read_text(encoding="utf-8")
+    (store,) = stores
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        store.db.execute("SELECT 1")
 
 
 def test_corpus_panels_are_built_when_first_shown_and_then_work(qtbot, session):

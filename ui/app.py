@@ -23,7 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ui.errors import first_line, install_excepthook, user_errors
+from ui.errors import first_line, install_excepthook, log_exception, user_errors
 
 # open the store anyway if no paint arrives (e.g. a platform that paints nothing)
 PAINT_WAIT_MS = 1000
@@ -57,18 +57,19 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
     from ui.main_window import MainWindow
 
     window = MainWindow(model=model, seeds=seeds)
-    failed: list[BaseException] = []
     measured = os.environ.get(EXIT_WHEN_SHOWN) == "1"
 
     def open_store() -> None:
+        session = None
         try:
             session = open_session(db_path, schema_path, read_only=read_only)
-        except user_errors() as exc:
-            failed.append(exc)
-            QMessageBox.critical(window, "Arcmark — cannot open the store", first_line(exc))
+            window.attach(session)
+        except Exception as exc:  # the window cannot work without its store: say why, exit 1
+            if session is not None and window.session is None:
+                session.store.close()
+            _cannot_open(window, exc)
             QApplication.exit(1)
             return
-        window.attach(session)
         if session.store.backup_path:
             window.say(f"The store was upgraded; the previous version is kept in "
                        f"{session.store.backup_path}")
@@ -85,13 +86,13 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
         after_next_paint(window, lambda: print("ARCMARK_SHOWN", time.time(), flush=True),
                          wait_ms=None)
     try:
-        status = int(app.exec())
-        return 1 if failed else status
+        return int(app.exec())
     finally:
         session = window.session
-        if session is not None:
-            window.runner.cancel()
-            window.runner.wait(15_000)
+        runner = getattr(window, "runner", None)  # None if attaching failed early
+        if runner is not None:
+            runner.cancel()
+            runner.wait(15_000)
         # destroy the window (and its timers) before the store it reads is closed
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -145,6 +146,18 @@ def _import_store_modules() -> None:
     Importing creates no widgets (only value types such as colours)."""
     for name in _OPENING_MODULES:
         importlib.import_module(name)
+
+
+def _cannot_open(window: QWidget, exc: Exception) -> None:
+    """The one-line reason a store cannot be opened, in a dialog over the frame; anything
+    but a user's mistake is logged with its traceback first."""
+    title = "Arcmark — cannot open the store"
+    if isinstance(exc, user_errors()):
+        QMessageBox.critical(window, title, first_line(exc))
+        return
+    path = log_exception(type(exc), exc, exc.__traceback__)
+    QMessageBox.critical(window, title, f"Something went wrong: {first_line(exc)}\n"
+                                        f"The details were written to {path}.")
 
 
 def _documents_shown() -> None:
