@@ -319,6 +319,10 @@ def test_entity_columns_fit_their_words_as_soon_as_the_rows_change(qtbot):
     table.source.upsert([Entity(3, 1, 10, 16, "WORK_OF_ART", "Kindle")])
     assert header.sectionSize(LABEL) > narrow
     assert header.sectionSize(LABEL) >= advance("WORK_OF_ART")
+    wide = header.sectionSize(LABEL)
+    table.source.upsert([Entity(1, 1, 0, 6, "LANGUAGE_OF_THE_LONGEST_KIND", "Russia")])  # relabel
+    assert header.sectionSize(LABEL) > wide
+    assert header.sectionSize(LABEL) >= advance("LANGUAGE_OF_THE_LONGEST_KIND")
 
 
 def test_the_bench_hook_marks_the_first_frame_then_quits_once_the_document_is_painted(

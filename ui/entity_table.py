@@ -220,6 +220,7 @@ class EntityTableView(QTableView):
         self.fit_columns()
         self.source.modelReset.connect(self.fit_columns)
         self.source.rowsInserted.connect(self._on_source_rows_inserted)
+        self.source.dataChanged.connect(self._on_source_data_changed)
         # selection, not the current index: focusing the table makes a row current, and
         # that must not select an entity
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -234,9 +235,20 @@ class EntityTableView(QTableView):
                            END: ["0" * digits]}, icon_columns=[LABEL])
 
     def _on_source_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._refit_for_rows(first, last)
+
+    def _on_source_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                                _roles: object = None) -> None:
+        self._refit_for_rows(top_left.row(), bottom_right.row())  # e.g. a relabelled entity
+
+    def _refit_for_rows(self, first: int, last: int) -> None:
+        """Refit the columns if these rows bring a new label or a longer offset."""
+        if last - first > 100:  # many rows (new colours, say): cheaper to measure afresh
+            self.fit_columns()
+            return
         labels, digits = self._fitted
-        added = [self.source.index(row, 0).data(ID_ROLE) for row in range(first, last + 1)]
-        entities = [e for e in map(self.source.entity, added) if e is not None]
+        changed = [self.source.index(row, 0).data(ID_ROLE) for row in range(first, last + 1)]
+        entities = [e for e in map(self.source.entity, changed) if e is not None]
         if any(e.label not in labels or len(str(e.end)) > digits for e in entities):
             self.fit_columns()
 
