@@ -11,6 +11,7 @@ from annotate.model import Document, Entity, Relation
 # the entities table's columns in the order of Entity's fields, for positional reads
 ENTITY_COLUMNS = tuple(f.name for f in fields(Entity))
 RELATION_COLUMNS = tuple(f.name for f in fields(Relation))
+_DIRECTED, _NOTE = RELATION_COLUMNS.index("directed"), RELATION_COLUMNS.index("note")
 
 
 def document_from_row(row: dict[str, Any]) -> Document:
@@ -43,7 +44,8 @@ def entities_from_tuples(rows: Iterable[tuple[Any, ...]]) -> list[Entity]:
 
 def relations_from_tuples(rows: Iterable[tuple[Any, ...]]) -> list[Relation]:
     """Relations from rows of RELATION_COLUMNS, converted as `relation_from_row` does."""
-    return [relation_from_row(dict(zip(RELATION_COLUMNS, row))) for row in rows]
+    return [Relation(*row[:_DIRECTED], bool(row[_DIRECTED]), row[_DIRECTED + 1],
+                     row[_NOTE] or "", *row[_NOTE + 1:]) for row in rows]
 
 
 def entity_row(e: Entity) -> dict[str, Any]:

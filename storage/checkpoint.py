@@ -47,7 +47,8 @@ class Checkpointer:
         with self._wake:
             self._closed = True
             self._wake.notify()
-        self._thread.join()
+        if threading.current_thread() is not self._thread:  # a finalizer may run on it
+            self._thread.join()
 
     def _next_moment(self) -> bool:
         """Wait for commits, then for a quiet moment or a long burst; False once closed."""
