@@ -164,12 +164,13 @@ class Session:
 
     def _annotated_batch(self, doc_ids: Sequence[int]) -> Iterator[AnnotatedDocument]:
         marks = ", ".join("?" * len(doc_ids))
-        documents = {r["id"]: document_from_row(r)
-                     for r in self.store.rows("documents", f"id IN ({marks})", doc_ids)}
-        entities = _by_document(entities_from_tuples(self.store.document_rows(
-            "entities", ENTITY_COLUMNS, doc_ids, 'doc_id, start, "end", id')))
-        relations = _by_document(relations_from_tuples(self.store.document_rows(
-            "relations", RELATION_COLUMNS, doc_ids, "doc_id, id")))
+        with self.store.snapshot():  # a relation never comes without its entities
+            documents = {r["id"]: document_from_row(r)
+                         for r in self.store.rows("documents", f"id IN ({marks})", doc_ids)}
+            entities = _by_document(entities_from_tuples(self.store.document_rows(
+                "entities", ENTITY_COLUMNS, doc_ids, 'doc_id, start, "end", id')))
+            relations = _by_document(relations_from_tuples(self.store.document_rows(
+                "relations", RELATION_COLUMNS, doc_ids, "doc_id, id")))
         for doc_id in doc_ids:
             if doc_id in documents:  # deleted since the ids were read
                 yield AnnotatedDocument(documents[doc_id], tuple(entities.get(doc_id, ())),

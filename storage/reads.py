@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,22 @@ class StoreReads:
     path: Path
     _utf8: bool | None  # texts stored as UTF-8 (read by byte offsets); None until asked
     _indexed: bool  # the document_index table exists (a read-only older store lacks it)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """The reads inside see one state of the store (one read transaction): several
+        queries that belong together never see half of someone else's write. Inside an
+        open transaction, that one serves."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")  # nothing was written: this only ends the read
 
     def _current_many(self, table: str, ids: Sequence[int], columns: Sequence[str]
                       ) -> dict[int, dict[str, Any]]:

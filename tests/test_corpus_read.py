@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from annotate.model import DocumentRecord, EntityRecord, RelationRecord
-from annotate.session import CORPUS_BATCH
+from annotate.session import CORPUS_BATCH, Session
 
 DOCUMENTS = CORPUS_BATCH * 2 + 7  # three batches, the last one short
 
@@ -50,3 +50,17 @@ def test_corpus_follows_edits_and_deletions(session):
     read = {ad.document.id: ad for ad in session.corpus()}
     assert read[ids[1]].entities[0].label == "LOC"
     assert read == {i: session.annotated(i) for i in ids[1:]}
+
+
+def test_a_snapshot_does_not_see_a_write_made_meanwhile(session, db_path):
+    """The corpus reads a batch's documents, entities and relations in one snapshot."""
+    from storage.store import Store
+
+    (doc,) = session.import_records(_records()[1:2]).documents_added
+    with Store(db_path) as other:
+        other_session = Session(other, annotator="elsewhere")
+        with session.store.snapshot():
+            before = session.entities(doc)
+            other_session.add_entity(doc, 0, 8, "ORG")  # committed by another connection
+            assert session.entities(doc) == before
+        assert len(session.entities(doc)) == len(before) + 1
