@@ -93,8 +93,8 @@ def relation_dict(relation: Relation, spans: dict[int, dict[str, Any]]) -> dict[
 
 
 def record(ad: AnnotatedDocument) -> dict[str, Any]:
-    """The record of one document without what comes from the tokenizer: the task
-    `task` makes of it holds the same rows as the store."""
+    """The record of one document without what comes from the tokenizer: the stored rows
+    (`task_line` adds the rest)."""
     doc = ad.document
     spans = {e.id: span_dict(e) for e in ad.entities}
     return {
@@ -111,15 +111,19 @@ def record(ad: AnnotatedDocument) -> dict[str, Any]:
     }
 
 
-def task(ad: AnnotatedDocument) -> dict[str, Any]:
-    """The JSONL record of one document: `record` with tokens, each span's token indices
-    and each relation's `head`/`child` (the token index of its span's last token)."""
+def task_line(ad: AnnotatedDocument) -> str:
+    """The JSONL line of one document: `record` with the tokens after `meta`, each span's
+    token indices and each relation's `head`/`child` (the token index of its span's last
+    token). The tokens are written directly: the same text `json.dumps` makes of them."""
     rows = token_rows(ad.document.text)
-    return _with_tokens(record(ad), rows, json.loads(tokens_json(ad.document.text, rows)))
+    rec = _with_token_indices(record(ad), rows)
+    head = json.dumps({"text": rec.pop("text"), "meta": rec.pop("meta")}, ensure_ascii=False)
+    tail = json.dumps(rec, ensure_ascii=False)
+    return f'{head[:-1]}, "tokens": {tokens_json(ad.document.text, rows)}, {tail[1:]}'
 
 
-def _with_tokens(rec: dict[str, Any], rows: Sequence[tuple[int, int, bool]],
-                 tokens: Any) -> dict[str, Any]:
+def _with_token_indices(rec: dict[str, Any], rows: Sequence[tuple[int, int, bool]]
+                        ) -> dict[str, Any]:
     starts = [s for s, _, _ in rows]
     for span in rec["spans"]:
         _add_token_span(span, starts)
@@ -128,22 +132,12 @@ def _with_tokens(rec: dict[str, Any], rows: Sequence[tuple[int, int, bool]],
             _add_token_span(rel[key], starts)
         rel["head"] = rel["head_span"]["token_end"]
         rel["child"] = rel["child_span"]["token_end"]
-    text, meta, *rest = rec.items()
-    return dict([text, meta, ("tokens", tokens), *rest])
+    return rec
 
 
 def _add_token_span(span: dict[str, Any], starts: Sequence[int]) -> None:
     span["token_start"] = _token_at(starts, span["start"])
     span["token_end"] = _token_at(starts, max(span["end"] - 1, span["start"]))
-
-
-def task_line(ad: AnnotatedDocument) -> str:
-    """`json.dumps(task(ad))`, with the tokens written directly."""
-    rows = token_rows(ad.document.text)
-    text, meta, *rest = _with_tokens(record(ad), rows, None).items()
-    head = json.dumps(dict([text, meta]), ensure_ascii=False)
-    tail = json.dumps(dict(rest[1:]), ensure_ascii=False)  # rest[0] is the tokens' place
-    return f'{head[:-1]}, "tokens": {tokens_json(ad.document.text, rows)}, {tail[1:]}'
 
 
 def lines(corpus: Iterable[AnnotatedDocument], report: ExportReport) -> Iterator[str]:
