@@ -25,6 +25,7 @@ def _records() -> list[DocumentRecord]:
 
 
 def test_corpus_is_every_document_as_the_single_reads_give_it(session):
+    """Three batches of documents read together equal the per-document reads."""
     ids = session.import_records(_records()).documents_added
     read = list(session.corpus())
     assert [ad.document.id for ad in read] == sorted(ids)
@@ -34,6 +35,7 @@ def test_corpus_is_every_document_as_the_single_reads_give_it(session):
 
 
 def test_corpus_by_status_and_by_ids(session):
+    """Only the documents with the status, or with the ids (unknown ids ignored)."""
     ids = sorted(session.import_records(_records()).documents_added)
     done = [ad.document.id for ad in session.corpus(status="done")]
     assert done == ids[::2]
@@ -42,6 +44,7 @@ def test_corpus_by_status_and_by_ids(session):
 
 
 def test_corpus_follows_edits_and_deletions(session):
+    """A relabel, an entity deletion and a document deletion show in the next read."""
     ids = sorted(session.import_records(_records()[:3]).documents_added)
     first = session.entities(ids[1])[0]
     session.relabel_entity(first.id, "LOC")

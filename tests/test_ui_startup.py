@@ -94,6 +94,7 @@ def test_the_frame_paints_before_the_store_opens_and_the_document_follows(qapp, 
 
 
 def test_a_read_only_store_gets_its_banner_once_the_store_is_open(qapp, session, db_path):
+    """The read-only banner and disabled editing arrive with the store, after the frame."""
     from PySide6.QtWidgets import QLabel
 
     _one_document(session)
@@ -176,6 +177,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def test_a_store_that_cannot_be_opened_is_a_dialog_over_the_frame_then_exit_1(qapp, tmp_path,
                                                                               monkeypatch):
+    """A damaged store is one line in a dialog over the frame, then exit status 1."""
     bad = tmp_path / "corrupt.db"
     bad.write_bytes(b"this is not a database" * 100)
     shown: list[tuple[object, str]] = []
@@ -222,6 +224,7 @@ def test_an_unexpected_failure_while_filling_the_window_is_logged_then_exit_1(
 
 
 def test_corpus_panels_are_built_when_first_shown_and_then_work(qtbot, session):
+    """The graph, statistics and search panels are built on first show and work then."""
     _one_document(session)
     window = MainWindow(session)
     qtbot.addWidget(window)
@@ -244,6 +247,7 @@ def test_corpus_panels_are_built_when_first_shown_and_then_work(qtbot, session):
 
 
 def test_a_saved_layout_comes_back_with_every_panel_where_it_was(qtbot, session):
+    """A saved layout is restored in the first frame, every panel where it was."""
     _one_document(session)
     first = MainWindow(session)
     qtbot.addWidget(first)
@@ -294,6 +298,7 @@ def test_a_plain_window_start_reads_its_options_as_click_does(args, env_db, monk
     ["--db", "x.db", "gui"], ["gui", "extra"],
 ])
 def test_anything_else_on_the_command_line_goes_through_click(args):
+    """Only a plain window start skips click; anything else is parsed by click as before."""
     assert main.plain_gui_options(args, {}) is None
 
 

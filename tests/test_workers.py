@@ -29,6 +29,7 @@ def _annotated(session: Session) -> list[tuple]:
 
 
 def test_two_processes_store_exactly_what_one_process_stores(tmp_path, seed_text, nlp):
+    """Entities, sentences and counts are the same with two worker processes as with none."""
     results = []
     for processes in (1, 2):
         with Store(tmp_path / f"p{processes}.db") as store:
@@ -43,6 +44,7 @@ def test_two_processes_store_exactly_what_one_process_stores(tmp_path, seed_text
 
 
 def test_results_come_back_in_order(seed_text, nlp):
+    """Batches finish in any order; the texts' results come back in the order they went in."""
     texts = [p for p in seed_text.split("\n\n") if p.strip()]
     expected = list(annotate_texts(nlp, texts))
     assert list(annotate_parallel(nlp, None, texts, batch_size=3, processes=2)) == expected
@@ -50,6 +52,7 @@ def test_results_come_back_in_order(seed_text, nlp):
 
 
 def test_cancel_stops_the_workers_and_keeps_what_was_done(session, seed_text, nlp):
+    """A cancel keeps the finished documents, stops the workers, and the next run does the rest."""
     session.import_records(_corpus(seed_text))
     seen: list[int] = []
     result = preannotate(session, processes=2, batch_size=1,
@@ -65,6 +68,7 @@ def test_cancel_stops_the_workers_and_keeps_what_was_done(session, seed_text, nl
 
 
 def test_an_error_in_a_worker_is_one_line(nlp):
+    """A spaCy error inside a worker stops the run with one ArcmarkError line."""
     too_long = "word " * (nlp.max_length // 5 + 10)  # spaCy refuses it (E088)
     with pytest.raises(ArcmarkError, match="pre-annotation worker failed: ValueError"):
         list(annotate_parallel(nlp, None, ["Russia and Turkey.", too_long], batch_size=1,
@@ -73,6 +77,7 @@ def test_an_error_in_a_worker_is_one_line(nlp):
 
 
 def test_a_killed_worker_stops_the_run(seed_text, nlp):
+    """A worker killed mid-run is noticed: one ArcmarkError line, no process left behind."""
     texts = [p for p in seed_text.split("\n\n") if p.strip()] * 20
     results = annotate_parallel(nlp, None, texts, batch_size=1, processes=2)
     next(results)
