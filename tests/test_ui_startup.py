@@ -368,3 +368,14 @@ except SystemExit as exc:
     assert lines[2] == "exit 0 frame-only", out.stderr
     settings = (tmp_path / "config" / "Arcmark" / "Arcmark.conf").read_text(encoding="utf-8")
     assert "corpus.db=1" in settings  # the document was opened before the process quit
+
+
+def test_menus_and_toolbar_wait_for_the_store(qtbot, session):
+    """Before the store is open the frame's commands are disabled; attaching enables them."""
+    _one_document(session)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not window.menuBar().isEnabled() and not window.toolbar.isEnabled()
+    window.attach(session)
+    assert window.menuBar().isEnabled() and window.toolbar.isEnabled()
+    assert window.actions.mark_done.isEnabled()  # the opened document can be marked done

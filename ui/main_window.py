@@ -62,8 +62,13 @@ class MainWindow(WindowFrame):
         self.restore_layout()
         if session is not None:
             self.attach(session)
-        else:
+        else:  # menus and toolbar wait for the store: nothing they do works without it
+            self._set_commands_enabled(False)
             self.statusBar().showMessage("Opening the store…")
+
+    def _set_commands_enabled(self, enabled: bool) -> None:
+        self.menuBar().setEnabled(enabled)
+        self.toolbar.setEnabled(enabled)
 
     # --- filling the frame from the store -----------------------------------------------------------
 
@@ -82,6 +87,7 @@ class MainWindow(WindowFrame):
 
         assert self.session is None, "a window shows one store"
         self.session = session
+        self._set_commands_enabled(True)
         self.runner: BackgroundRunner = BackgroundRunner(self)
         self.view: DocumentView = DocumentView(self)
         self.find_bar: FindBar = FindBar(self)
