@@ -6,17 +6,18 @@ with its workers for a core. Here each worker runs `nlp.pipe` over a batch of
 texts and returns only what pre-annotation keeps (entity and sentence offsets, a
 few tuples per text), so the parent does almost nothing but store the results.
 
-Workers are forked where the platform allows, sharing the parent's loaded model
-(no second load); elsewhere they are spawned and load the model by name. Results
-come back in the order the texts went in. A worker that dies or raises stops the
-run with an ArcmarkError naming the cause; closing the generator early (a cancel)
-stops the workers.
+Workers are forked on Linux, sharing the parent's loaded model (no second load);
+elsewhere they are spawned and load the model by name. Results come back in the
+order the texts went in. A worker that dies or raises stops the run with an
+ArcmarkError naming the cause; closing the generator early (a cancel) stops the
+workers.
 """
 from __future__ import annotations
 
 import multiprocessing
 import queue
 import signal
+import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -31,11 +32,14 @@ _INHERITED: Any = None
 
 
 def annotate_parallel(nlp: Any, model: str | None, texts: Iterable[str], *, batch_size: int,
-                      processes: int) -> Iterator[tuple[Any, Any]]:
-    """(entities, sentences) of each text, in order, computed by `processes` workers."""
+                      processes: int, start_method: str | None = None
+                      ) -> Iterator[tuple[Any, Any]]:
+    """(entities, sentences) of each text, in order, computed by `processes` workers
+    started by `start_method` (by default fork on Linux, else spawn)."""
     global _INHERITED
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # fork shares the loaded model; elsewhere than Linux it is unsafe (macOS) or missing
+    context = multiprocessing.get_context(
+        start_method or ("fork" if sys.platform.startswith("linux") else "spawn"))
     jobs: Any = context.Queue()
     results: Any = context.Queue()
     _INHERITED = nlp

@@ -43,11 +43,14 @@ def test_two_processes_store_exactly_what_one_process_stores(tmp_path, seed_text
     assert multiprocessing.active_children() == []
 
 
-def test_results_come_back_in_order(seed_text, nlp):
-    """Batches finish in any order; the texts' results come back in the order they went in."""
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_results_come_back_in_order(seed_text, nlp, start_method):
+    """Batches finish in any order; the texts' results come back in the order they went in,
+    from forked workers (sharing the model) and spawned ones (loading it by name)."""
     texts = [p for p in seed_text.split("\n\n") if p.strip()]
     expected = list(annotate_texts(nlp, texts))
-    assert list(annotate_parallel(nlp, None, texts, batch_size=3, processes=2)) == expected
+    assert list(annotate_parallel(nlp, None, texts, batch_size=3, processes=2,
+                                  start_method=start_method)) == expected
     assert multiprocessing.active_children() == []
 
 
