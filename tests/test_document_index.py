@@ -105,18 +105,30 @@ def test_a_missing_or_stale_index_falls_back_to_the_stored_text(session):
     assert tuple(store.document_sentences(doc_id)) == ((0, 10),)
 
 
+OLD_TEXT = "Old text — with “quotes” and 🇹🇷."
+
+
+def _store_before_the_index(path, *, odd: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """A store of the schema before m005 holding OLD_TEXT (id 1) and, with `odd`, a
+    document whose sentences cannot be packed (id 2)."""
+    db = Database(path)
+    migrations.apply(db, stop_before="m005_document_index")
+    db.execute("INSERT INTO documents (id, title, text, content_hash, sentences, created_at,"
+               " updated_at) VALUES (1, 'Old', ?, 'h', '[[0, 8], [9, 33]]', 'now', 'now')",
+               [OLD_TEXT])
+    if odd:
+        db.execute("INSERT INTO documents (id, title, text, content_hash, sentences,"
+                   " created_at, updated_at) VALUES (2, 'Odd', 'abc', 'h2', '[[0, 1.5]]',"
+                   " 'now', 'now')")
+    db.conn.commit()
+    db.close()
+
+
 def test_an_older_store_gains_the_index_of_its_documents(tmp_path):
     """Opening a store made before the index builds it for the documents it holds."""
     path = tmp_path / "old.db"
-    db = Database(path)
-    migrations.apply(db, stop_before="m005_document_index")
-    text = "Old text — with “quotes” and 🇹🇷."
-    db.execute("INSERT INTO documents (id, title, text, content_hash, sentences, created_at,"
-               " updated_at) VALUES (1, 'Old', ?, 'h', '[[0, 8], [9, 33]]', 'now', 'now')", [text])
-    db.execute("INSERT INTO documents (id, title, text, content_hash, sentences, created_at,"
-               " updated_at) VALUES (2, 'Odd', 'abc', 'h2', '[[0, 1.5]]', 'now', 'now')")
-    db.conn.commit()
-    db.close()
+    _store_before_the_index(path, odd=True)
+    text = OLD_TEXT
     with Store(path) as store:
         assert store.document_slice(1, 9, 13) == (len(text), text[9:13])
         assert tuple(store.document_sentences(1)) == ((0, 8), (9, 33))
@@ -183,13 +195,8 @@ def test_a_read_only_store_without_the_index_still_opens(tmp_path):
     """The index is derived data: a read-only store made before it opens, reads whole
     texts and sentences instead, and is left as it was."""
     path = tmp_path / "old.db"
-    db = Database(path)
-    migrations.apply(db, stop_before="m005_document_index")
-    text = "Old text — with “quotes” and 🇹🇷."
-    db.execute("INSERT INTO documents (id, title, text, content_hash, sentences, created_at,"
-               " updated_at) VALUES (1, 'Old', ?, 'h', '[[0, 8], [9, 33]]', 'now', 'now')", [text])
-    db.conn.commit()
-    db.close()
+    _store_before_the_index(path)
+    text = OLD_TEXT
     before = path.read_bytes()
     with Store(path, read_only=True) as store:
         assert store.document_slice(1, 9, 13) == (len(text), text[9:13])
