@@ -379,3 +379,29 @@ def test_menus_and_toolbar_wait_for_the_store(qtbot, session):
     window.attach(session)
     assert window.menuBar().isEnabled() and window.toolbar.isEnabled()
     assert window.actions.mark_done.isEnabled()  # the opened document can be marked done
+
+
+def test_the_preloaded_modules_are_all_that_opening_the_store_imports(tmp_path, session,
+                                                                      db_path):
+    """The modules loaded during the first paint (ui.app._OPENING_MODULES) cover everything
+    opening the store and filling the window import: none is left for after the paint."""
+    _one_document(session)
+    session.store.close()
+    code = f"""
+import importlib, json, sys
+from pathlib import Path
+import ui.app
+ui.app.application()
+from ui.main_window import MainWindow
+window = MainWindow()
+for name in ui.app._OPENING_MODULES:
+    importlib.import_module(name)
+before = set(sys.modules)
+window.attach(ui.app.open_session(Path({str(db_path)!r}), None))
+ours = ("ui", "annotate", "storage", "sqlite_utils", "spacy", "networkx")
+print(json.dumps(sorted(m for m in set(sys.modules) - before if m.split(".")[0] in ours)))
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, env={**_env(tmp_path), "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

@@ -135,8 +135,8 @@ class _AfterNextPaint(QObject):
 _OPENING_MODULES = (
     "storage.store", "annotate.schema", "annotate.session", "ui.document_view",
     "ui.entity_table", "ui.document_list", "ui.relation_ui", "ui.corpus_ui", "ui.palette",
-    "ui.presenter", "ui.review", "ui.status", "ui.worker",
-)
+    "ui.presenter", "ui.review", "ui.status", "ui.worker", "ui.jobs", "ui.dialogs",
+)  # tests/test_ui_startup.py checks that attaching imports nothing more of ours
 
 
 def _import_store_modules() -> None:
