@@ -2,9 +2,11 @@
 
 Each benchmark module runs in its own process (so a crash, a Qt abort or a leak in
 one cannot take the others down) and returns rows from its `run()`. The table goes
-to stdout; a full run also writes `bench/results.json` (a list of
-{"name", "value", "unit", "target", "ok"}), a partial run `bench/out/results.json`.
-A module that fails or crashes is one row that is not ok.
+to stdout. Each module's rows go to `bench/results/MODULE.json` (with the machine and
+the date of the run), and `bench/results.json` is rebuilt from those files: the latest
+rows of every module, in the order they run (a list of {"name", "value", "unit",
+"target", "ok"}). `python -m bench --collect` only rebuilds it. A module that fails or
+crashes is one row that is not ok.
 """
 from __future__ import annotations
 
@@ -137,7 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     available = modules()
     parser.add_argument("modules", nargs="*", help=f"some of {', '.join(available)} "
                                                    "(the bench_ prefix is optional)")
+    parser.add_argument("--collect", action="store_true",
+                        help="only rebuild bench/results.json from bench/results/*.json")
     args = parser.parse_args(argv)
+    if args.collect:
+        print(f"wrote {collect().relative_to(ROOT)}")
+        return 0
     wanted = [m if m.startswith("bench_") else f"bench_{m}" for m in args.modules] or available
     unknown = [m for m in wanted if m not in available]
     if unknown:
@@ -145,17 +152,34 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}", file=sys.stderr)
     rows: list[dict[str, Any]] = []
     started = time.monotonic()
+    RESULTS.mkdir(exist_ok=True)
     for name in wanted:
         print(f"--- {name}", file=sys.stderr, flush=True)
-        rows += run_module(name)
+        module_rows = run_module(name)
+        rows += module_rows
+        record = {"module": name, "machine": machine(),
+                  "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "rows": module_rows}
+        (RESULTS / f"{name}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False)
+                                              + "\n", encoding="utf-8")
     print(f"\nmachine: {machine()}\ntotal: {time.monotonic() - started:.0f} s\n")
     print_table(rows)
-    full = not args.modules
-    target = HERE / "results.json" if full else HERE / "out" / "results.json"
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwrote {target.relative_to(ROOT)}")
+    print(f"\nwrote {collect().relative_to(ROOT)}")
     return 0
+
+
+RESULTS = HERE / "results"
+
+
+def collect() -> Path:
+    """Rebuild bench/results.json from the latest rows of every module."""
+    rows: list[dict[str, Any]] = []
+    for name in modules():
+        path = RESULTS / f"{name}.json"
+        if path.exists():
+            rows += json.loads(path.read_text(encoding="utf-8"))["rows"]
+    target = HERE / "results.json"
+    target.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
 
 
 if __name__ == "__main__":
