@@ -1,8 +1,7 @@
 """The corpus in the window: search, document filters, the entity graph, statistics.
 
-`install_corpus_ui(window)` adds a filter row to the document list and connects the
-window's Search dock, its "Graph" and "Statistics" tabs and their View menu entries
-(all part of the window's frame). Each of those panels is built the first time it is
+`install_corpus_ui(hub, frame, …)` adds a filter row to the document list and connects
+the frame's Search dock, its "Graph" and "Statistics" tabs and their View menu entries. Each of those panels is built the first time it is
 shown; graph and statistics are read again after a change only when shown.
 `ARCMARK_START_VIEW` opens a view at start: `graph` (or `graph:HEAD|LABEL|TAIL` with that
 link selected), `statistics` or `search:QUERY`.
@@ -22,10 +21,15 @@ from ui.corpus.document_filters import DocumentFilterBar
 from ui.shell.window_frame import DOCUMENT_TAB, GRAPH_TAB, STATS_TAB
 
 if TYPE_CHECKING:
+    from ui.common.hub import Hub
+    from ui.corpus.document_list import DocumentListPanel
     from ui.corpus.graph_panel import GraphPanel, Target
-    from ui.shell.main_window import MainWindow
     from ui.corpus.search_panel import SearchPanel
     from ui.corpus.stats_panel import StatsPanel
+    from ui.document.document_view import DocumentView
+    from ui.document.presenter import DocumentPresenter
+    from ui.document.review import EntityReview
+    from ui.shell.window_frame import WindowFrame
 
 # panels about the open document, set aside while the graph or the statistics are shown
 DOCUMENT_DOCKS = ("entityDock", "paletteDock", "relationDock", "inspectorDock")
@@ -33,23 +37,26 @@ START_VIEW = "ARCMARK_START_VIEW"
 
 
 class CorpusUi(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
-        self.tabs = window.tabs
-        self.search_dock = window.search_dock
-        self.filters = DocumentFilterBar(window.session, window.documents)
+    def __init__(self, hub: Hub, frame: WindowFrame, documents: DocumentListPanel,
+                 presenter: DocumentPresenter, view: DocumentView, review: EntityReview) -> None:
+        super().__init__(frame)
+        self.hub = hub
+        self.frame = frame
+        self.session = hub.session
+        self.documents, self.presenter, self.view, self.review = documents, presenter, view, review
+        self.tabs = frame.tabs
+        self.search_dock = frame.search_dock
+        self.filters = DocumentFilterBar(hub.session, documents)
         self._search_panel: SearchPanel | None = None
         self._graph: GraphPanel | None = None
         self._stats: StatsPanel | None = None
         self._stale = {GRAPH_TAB: True, STATS_TAB: True}
-        window.documents.layout().insertWidget(1, self.filters)
-        a = window.actions
+        documents.layout().insertWidget(1, self.filters)
+        a = frame.actions
         self.actions = {"search": a.search_corpus, "document": a.show_document,
                         "graph": a.show_graph, "statistics": a.show_statistics}
         self._set_aside: list[QDockWidget] = []
-        window.installEventFilter(self)
+        frame.installEventFilter(self)
         self._changed = QTimer(self)
         self._changed.setSingleShot(True)
         self._changed.setInterval(200)
@@ -67,10 +74,10 @@ class CorpusUi(QObject):
         if self._search_panel is None:
             from ui.corpus.search_panel import SearchPanel
 
-            panel = SearchPanel(self.window)
+            panel = SearchPanel(self.frame)
             panel.query_changed.connect(self.run_search)
             panel.hit_activated.connect(self.open_hit)
-            self.window.fill_dock(self.search_dock, panel)
+            self.frame.fill_dock(self.search_dock, panel)
             self._search_panel = panel
         return self._search_panel
 
@@ -79,9 +86,9 @@ class CorpusUi(QObject):
         if self._graph is None:
             from ui.corpus.graph_panel import GraphPanel
 
-            self._graph = GraphPanel(self.session, self.window)
+            self._graph = GraphPanel(self.session, self.frame)
             self._graph.open_requested.connect(self.open_target)
-            self.window.fill_page(GRAPH_TAB, self._graph)
+            self.frame.fill_page(GRAPH_TAB, self._graph)
         return self._graph
 
     @property
@@ -89,8 +96,8 @@ class CorpusUi(QObject):
         if self._stats is None:
             from ui.corpus.stats_panel import StatsPanel
 
-            self._stats = StatsPanel(self.session, self.window)
-            self.window.fill_page(STATS_TAB, self._stats)
+            self._stats = StatsPanel(self.session, self.frame)
+            self.frame.fill_page(STATS_TAB, self._stats)
         return self._stats
 
     def _on_search_dock_visibility_changed(self, visible: bool) -> None:
@@ -98,17 +105,16 @@ class CorpusUi(QObject):
             _ = self.search_panel
 
     def _connect(self) -> None:
-        w, a = self.window, self.actions
+        a = self.actions
         a["search"].triggered.connect(self.show_search)
         a["document"].triggered.connect(lambda: self.tabs.setCurrentIndex(DOCUMENT_TAB))
         a["graph"].triggered.connect(lambda: self.tabs.setCurrentIndex(GRAPH_TAB))
         a["statistics"].triggered.connect(lambda: self.tabs.setCurrentIndex(STATS_TAB))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.search_dock.visibilityChanged.connect(self._on_search_dock_visibility_changed)
-        self.filters.ids_changed.connect(w.documents.proxy.set_id_filter)
-        if hasattr(w, "change_applied"):
-            w.change_applied.connect(self._on_window_change_applied)
-        w.runner.job_finished.connect(lambda _job, _outcome: self._on_corpus_changed())
+        self.filters.ids_changed.connect(self.documents.proxy.set_id_filter)
+        self.hub.change_applied.connect(self._on_hub_change_applied)
+        self.hub.store_changed.connect(self._on_corpus_changed)
         self._changed.timeout.connect(self._refresh_after_change)
 
     # --- search ---------------------------------------------------------------------------------
@@ -121,7 +127,7 @@ class CorpusUi(QObject):
 
     def _make_room(self, dock) -> None:  # type: ignore[no-untyped-def]
         """Give a squeezed dock half the window's height (results need rows to read)."""
-        window = self.window
+        window = self.frame
         height = window.height()
         if dock.isFloating() or dock.height() >= height * 0.45:
             return
@@ -157,25 +163,25 @@ class CorpusUi(QObject):
                                     relation_id=hit.row_id))
 
     def open_target(self, target: Target) -> None:
-        w = self.window
+        view = self.view
         self.tabs.setCurrentIndex(DOCUMENT_TAB)
-        if w.presenter.doc_id != target.doc_id:
-            w.open_document(target.doc_id)
-        if w.presenter.doc_id != target.doc_id:
+        if self.presenter.doc_id != target.doc_id:
+            self.hub.open_document(target.doc_id)
+        if self.presenter.doc_id != target.doc_id:
             return  # could not open (reported already)
-        if target.entity_id is not None and target.entity_id in w.view.spans():
-            w.review.select(target.entity_id)
-        elif target.relation_id is not None and target.relation_id in w.view.arcs():
-            w.view.select_arc(target.relation_id)
-            w.view.scroll_to_offset(target.start)
+        if target.entity_id is not None and target.entity_id in view.spans():
+            self.review.select(target.entity_id)
+        elif target.relation_id is not None and target.relation_id in view.arcs():
+            view.select_arc(target.relation_id)
+            view.scroll_to_offset(target.start)
         elif target.end > target.start:
-            w.view.select_text(target.start, target.end)
-            w.view.centerCursor()  # the match mid-view, not at an edge
-        w.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            view.select_text(target.start, target.end)
+            view.centerCursor()  # the match mid-view, not at an edge
+        view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- keeping views current ------------------------------------------------------------------
 
-    def _on_window_change_applied(self, change: Change) -> None:
+    def _on_hub_change_applied(self, change: Change) -> None:
         if change.documents or change.entities or change.relations or change.document_list \
                 or change.schema:
             self._on_corpus_changed()
@@ -185,7 +191,7 @@ class CorpusUi(QObject):
         self._changed.start()
 
     def _refresh_after_change(self) -> None:
-        if not self.window.isVisible():
+        if not self.frame.isVisible():
             return  # closed (its store may be too); views read again when shown
         current = self.tabs.currentIndex()
         if current in self._stale:
@@ -199,7 +205,7 @@ class CorpusUi(QObject):
         """Set the open document's panels aside while a corpus view is shown (it needs
         the room); bring back the ones that were open when the document returns."""
         if corpus_view and not self._set_aside:
-            docks = [self.window.findChild(QDockWidget, name) for name in DOCUMENT_DOCKS]
+            docks = [self.frame.findChild(QDockWidget, name) for name in DOCUMENT_DOCKS]
             self._set_aside = [d for d in docks if d is not None and d.isVisible()
                                and not d.isFloating()]
             for dock in self._set_aside:
@@ -210,7 +216,7 @@ class CorpusUi(QObject):
             self._set_aside = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.window and event.type() == QEvent.Type.Close:
+        if watched is self.frame and event.type() == QEvent.Type.Close:
             self._make_space(False)  # the saved layout keeps the document's panels
         return False
 
@@ -226,7 +232,7 @@ class CorpusUi(QObject):
             elif index == STATS_TAB:
                 self.stats.refresh()
         except (ArcmarkError, StoreError) as exc:
-            self.window.say(str(exc), error=True)
+            self.hub.say(str(exc), error=True)
 
     def start_view(self, spec: str) -> None:
         """Open a view named like `ARCMARK_START_VIEW` (for demos and screenshots)."""
@@ -249,8 +255,10 @@ class CorpusUi(QObject):
                 self.open_hit(hits[0])
 
 
-def install_corpus_ui(window: MainWindow) -> CorpusUi:
-    corpus = CorpusUi(window)
+def install_corpus_ui(hub: Hub, frame: WindowFrame, documents: DocumentListPanel,
+                      presenter: DocumentPresenter, view: DocumentView,
+                      review: EntityReview) -> CorpusUi:
+    corpus = CorpusUi(hub, frame, documents, presenter, view, review)
     spec = os.environ.get(START_VIEW, "").strip()
     if spec:
         # after the window has laid itself out and shown its first document

@@ -1,8 +1,8 @@
 """Entity review: what the review keys, the palette and the context menu do.
 
 Every action goes through the session (so it is stored, in the history and
-undoable) via the window's `perform`, which applies the returned `Change` to
-the widgets; this class only decides *what* to do and what to select after.
+undoable) via the hub's `perform`, which has the window apply the returned `Change`
+to the widgets; this class only decides *what* to do and what to select after.
 """
 from __future__ import annotations
 
@@ -16,15 +16,20 @@ from PySide6.QtWidgets import QMenu
 from annotate.model import Change, Entity
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.common.hub import Hub
+    from ui.document.document_view import DocumentView
+    from ui.document.presenter import DocumentPresenter
+    from ui.shell.actions import WindowActions
 
 
 class EntityReview:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.session = window.session
-        self.presenter = window.presenter
-        self.view = window.view
+    def __init__(self, hub: Hub, presenter: DocumentPresenter, view: DocumentView,
+                 actions: WindowActions) -> None:
+        self.hub = hub
+        self.session = hub.session
+        self.presenter = presenter
+        self.view = view
+        self.actions = actions
 
     # --- what is selected -------------------------------------------------------------------------
 
@@ -34,7 +39,7 @@ class EntityReview:
     def _need_entity(self) -> Entity | None:
         entity = self.selected()
         if entity is None:
-            self.window.say("Select an entity first: click it, or press Tab to go to the next one")
+            self.hub.say("Select an entity first: click it, or press Tab to go to the next one")
         return entity
 
     def select(self, entity_id: int | None, *, scroll: bool = True) -> None:
@@ -52,8 +57,8 @@ class EntityReview:
         selection = selection or self.view.text_selection()
         if selection is not None:
             start, end = selection
-            snap = self.window.actions.snap.isChecked()
-            change = self.window.perform(
+            snap = self.actions.snap.isChecked()
+            change = self.hub.perform(
                 lambda: self.session.add_entity(doc_id, start, end, label, snap=snap))
             if change is not None:
                 self._clear_text_selection()
@@ -61,23 +66,23 @@ class EntityReview:
             return
         entity = self.selected()
         if entity is None:
-            self.window.say("Select some text to label, or an entity to relabel")
+            self.hub.say("Select some text to label, or an entity to relabel")
             return
-        self.window.perform(lambda: self.session.relabel_entity(entity.id, label))
+        self.hub.perform(lambda: self.session.relabel_entity(entity.id, label))
 
     def accept(self) -> None:
         entity = self._need_entity()
-        if entity is not None and self.window.perform(
+        if entity is not None and self.hub.perform(
                 lambda: self.session.accept_entity(entity.id)) is not None:
             self.select(self._next_suggestion(entity) or entity.id)
 
     def reject(self) -> None:
         entity = self._need_entity()
-        if entity is None or self.window.perform(
+        if entity is None or self.hub.perform(
                 lambda: self.session.reject_entity(entity.id)) is None:
             return
         following = self._next_suggestion(entity)
-        if following is None and not self.window.actions.show_rejected.isChecked():
+        if following is None and not self.actions.show_rejected.isChecked():
             following = self._neighbour(entity)
         self.select(following or entity.id)
 
@@ -86,18 +91,18 @@ class EntityReview:
         if entity is None:
             return
         neighbour = self._neighbour(entity)
-        if self.window.perform(lambda: self.session.delete_entity(entity.id)) is not None:
+        if self.hub.perform(lambda: self.session.delete_entity(entity.id)) is not None:
             self.select(neighbour)
 
     def accept_all(self, label: str | None = None) -> None:
         doc_id = self.presenter.doc_id
         if doc_id is not None:
-            self.window.perform(lambda: self.session.accept_all(doc_id, label))
+            self.hub.perform(lambda: self.session.accept_all(doc_id, label))
 
     def move(self, direction: int) -> None:
         entity_id = self.view.next_span(direction)
         if entity_id is None:
-            self.window.say("This document has no entities to go to")
+            self.hub.say("This document has no entities to go to")
         self.select(entity_id)
 
     # --- choosing what comes next -----------------------------------------------------------------
@@ -105,7 +110,7 @@ class EntityReview:
     def _visible(self, entity: Entity) -> bool:
         if entity.label in self.view.hidden_labels():
             return False
-        return entity.status != "rejected" or self.window.actions.show_rejected.isChecked()
+        return entity.status != "rejected" or self.actions.show_rejected.isChecked()
 
     def _next_suggestion(self, after: Entity) -> int | None:
         """The next suggestion to review after `after`, in text order (wrapping around)."""
@@ -136,7 +141,7 @@ class EntityReview:
 
     def context_menu(self, span_id: int | None, selection: tuple[int, int] | None,
                      pos: QPoint) -> QMenu:
-        menu = QMenu(self.window)
+        menu = QMenu(self.view)
         menu.setObjectName("documentContextMenu")
         labels = self.session.schema.entity_labels
         if selection is not None:
@@ -149,19 +154,19 @@ class EntityReview:
         entity = self.presenter.entity(span_id)
         if entity is not None:
             menu.addSection(f"{entity.label} “{_short(entity.text)}”")
-            actions = self.window.actions
+            actions = self.actions
             menu.addActions([actions.accept, actions.reject, actions.delete])
             relabel = menu.addMenu("Relabel As")
             for label in labels:
                 if label.name != entity.label:
                     relabel.addAction(label.name, _bind(self._relabel, entity.id, label.name))
         menu.addSeparator()
-        menu.addAction(self.window.actions.snap)
+        menu.addAction(self.actions.snap)
         menu.popup(pos)
         return menu
 
     def _relabel(self, entity_id: int, label: str) -> None:
-        self.window.perform(lambda: self.session.relabel_entity(entity_id, label))
+        self.hub.perform(lambda: self.session.relabel_entity(entity_id, label))
 
 
 def _first(change: Change) -> int | None:

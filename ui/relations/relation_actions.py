@@ -5,15 +5,11 @@ is complete in the first frame; `RelationUi` connects them once the store is ope
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
-
-if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 LOCAL = Qt.ShortcutContext.WidgetWithChildrenShortcut
 
@@ -21,9 +17,10 @@ LOCAL = Qt.ShortcutContext.WidgetWithChildrenShortcut
 class RelationActions(QObject):
     """The Relation menu's actions. Single keys act only in the text and the tables."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
+        self.menu: QMenu | None = None  # built by `build_menu`
         self.new_relation = self._make("&New Relation from Marked Entities…", ["Ctrl+E"],
                                        "Pick the label for the marked head and tail")
         self.mark_head = self._make("Mark as &Head", ["["], "Mark the selected entity as the "
@@ -73,16 +70,17 @@ class RelationActions(QObject):
         view.addAction(self.delete_key)
         relation_table.addAction(self.delete_key)
 
-    def build_menu(self, window: MainWindow) -> QMenu:
-        menu = QMenu("&Relation", window)
+    def build_menu(self, bar: QMenuBar, menus: dict[str, QMenu],
+                   arc_mode_actions: Sequence[QAction]) -> QMenu:
+        """The Relation menu, before Document in `bar`; the worked example atop Help."""
+        menu = QMenu("&Relation", self.window)
         menu.setObjectName("relationMenu")
         menu.addActions([self.mark_head, self.mark_tail, self.new_relation, self.cancel])
         menu.addSeparator()
         menu.addActions([self.swap, self.delete])
         menu.addSeparator()
         arcs = menu.addMenu("&Arc Display")
-        arcs.addActions(list(window.actions.arc_mode_actions.values()))
-        bar, menus = window.menuBar(), window.menus
+        arcs.addActions(list(arc_mode_actions))
         before = menus.get("document") or menus.get("view")
         if before is not None:
             bar.insertMenu(before.menuAction(), menu)
@@ -93,5 +91,5 @@ class RelationActions(QObject):
             first = help_menu.actions()[0] if help_menu.actions() else None
             help_menu.insertAction(first, self.open_example)
             help_menu.insertSeparator(first)
-        menus["relation"] = menu
+        menus["relation"] = self.menu = menu
         return menu

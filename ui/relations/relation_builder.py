@@ -24,7 +24,9 @@ from annotate.schema import RelationLabel, Schema
 from ui.relations.inspector import label_swatch
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.common.hub import Hub
+    from ui.document.document_view import DocumentView
+    from ui.document.presenter import DocumentPresenter
 
 PICK_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -112,12 +114,12 @@ class RelationBuilder(QObject):
     marks_changed = Signal(object, object)
     relation_created = Signal(int)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
-        self.view = window.view
-        self.presenter = window.presenter
+    def __init__(self, hub: Hub, presenter: DocumentPresenter, view: DocumentView) -> None:
+        super().__init__(hub)
+        self.hub = hub
+        self.session = hub.session
+        self.view = view
+        self.presenter = presenter
         self.head: int | None = None
         self.tail: int | None = None
         self.menu: LabelMenu | None = None
@@ -140,7 +142,7 @@ class RelationBuilder(QObject):
         head = self.head if self.head is not None and self.head != span_id else self._before
         if head is None or head == span_id or self.presenter.entity(head) is None:
             self.mark(span_id, None)
-            self.window.say("Head marked: now Ctrl-click the tail entity")
+            self.hub.say("Head marked: now Ctrl-click the tail entity")
             return
         self.propose(head, span_id, QCursor.pos())
 
@@ -158,7 +160,7 @@ class RelationBuilder(QObject):
         if tail is not None:
             self.propose(entity.id, tail)
         else:
-            self.window.say(
+            self.hub.say(
                 f"Head: “{_short(entity.text)}”. Now go to the tail (Tab) and press ]")
 
     def mark_tail(self) -> None:
@@ -166,10 +168,10 @@ class RelationBuilder(QObject):
         if entity is None:
             return
         if self.head is None:
-            self.window.say("Mark the head first: select it and press [", error=True)
+            self.hub.say("Mark the head first: select it and press [", error=True)
             return
         if self.head == entity.id:
-            self.window.say("The tail must be another entity than the head", error=True)
+            self.hub.say("The tail must be another entity than the head", error=True)
             return
         self.propose(self.head, entity.id)
 
@@ -177,7 +179,7 @@ class RelationBuilder(QObject):
         """Ask for the label of the marked pair, or of the marked head and the selected entity."""
         tail = self.tail if self.tail is not None else self.view.selected_span()
         if self.head is None or tail is None or tail == self.head:
-            self.window.say("Mark a head ([) and a tail (]) first, or Ctrl-click the tail",
+            self.hub.say("Mark a head ([) and a tail (]) first, or Ctrl-click the tail",
                             error=True)
             return
         self.propose(self.head, tail)
@@ -205,7 +207,7 @@ class RelationBuilder(QObject):
         """Mark the pair and pop up the labels allowed between them."""
         head, tail = self.presenter.entity(head_id), self.presenter.entity(tail_id)
         if head is None or tail is None or head_id == tail_id:
-            self.window.say("A relation needs two different entities", error=True)
+            self.hub.say("A relation needs two different entities", error=True)
             return None
         self.mark(head_id, tail_id)
         if self.menu is not None:
@@ -217,10 +219,10 @@ class RelationBuilder(QObject):
         menu.aboutToHide.connect(lambda m=menu: self._on_menu_about_to_hide(m))
         self.menu = menu
         if not menu.allowed:
-            self.window.say(f"The schema has no relation from {head.label} to {tail.label}",
+            self.hub.say(f"The schema has no relation from {head.label} to {tail.label}",
                             error=True)
         else:
-            self.window.say("Pick the relation label: press its key, or Esc to cancel")
+            self.hub.say("Pick the relation label: press its key, or Esc to cancel")
         menu.popup(at if at is not None else self._menu_position(tail_id))
         return menu
 
@@ -236,7 +238,7 @@ class RelationBuilder(QObject):
         head, tail = self.head, self.tail
         if head is None or tail is None:
             return None
-        change = self.window.perform(lambda: self.session.add_relation(head, tail, label))
+        change = self.hub.perform(lambda: self.session.add_relation(head, tail, label))
         if change is None or not change.relations:
             return None
         if self.menu is not None:
@@ -248,7 +250,7 @@ class RelationBuilder(QObject):
 
     def _on_menu_label_chosen(self, label: str) -> None:
         if self.choose(label) is None and self.menu is not None and self.menu.isVisible():
-            self.menu.show_refusal(self.window.statusBar().currentMessage())
+            self.menu.show_refusal(self.hub.last_message)
 
     def _on_menu_about_to_hide(self, menu: LabelMenu) -> None:
         # a click hides the menu before its action triggers: decide once that has happened
@@ -259,13 +261,13 @@ class RelationBuilder(QObject):
             self.menu = None
             if menu.chosen is None:  # Esc, Cancel, or a click elsewhere
                 self.mark(None, None)
-                self.window.say("Relation cancelled")
+                self.hub.say("Relation cancelled")
         menu.deleteLater()
 
     def _need_selected(self, what: str) -> Entity | None:
         entity = self.presenter.entity(self.view.selected_span())
         if entity is None:
-            self.window.say(f"Select an entity to {what}: click it, or press Tab", error=True)
+            self.hub.say(f"Select an entity to {what}: click it, or press Tab", error=True)
         return entity
 
 

@@ -1,11 +1,11 @@
 """Relation annotation in the window: the relation table, the inspector, the builder.
 
-`install_relation_ui(window)` fills the window's Relations and Inspector docks
-and connects the Relation menu and Help → Open Worked Example (the window's frame
-built both, see `ui.relations.relation_actions`), and wires them to the window:
+`RelationUi(hub, presenter, view, entity_table, actions)` builds the relation table and
+the inspector (the window puts them in its Relations and Inspector docks) and connects
+the Relation menu (the window's frame built it, see `ui.relations.relation_actions`):
 
-- every edit goes through `window.perform` (stored, undoable, announced); the
-  window's presenter redraws the arcs from the `Change`, and this controller
+- every edit goes through `hub.perform` (stored, undoable, announced); the
+  presenter redraws the arcs from the `Change`, and this controller
   brings the relation table and the inspector up to date from the same `Change`;
 - selection follows both ways: an arc clicked selects its row and fills the
   inspector; a row selected selects its arc and scrolls the text to it.
@@ -23,37 +23,38 @@ from ui.relations.relation_builder import RelationBuilder
 from ui.relations.relation_table import RelationRow, RelationTablePanel, relation_row
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.common.hub import Hub
+    from ui.document.document_view import DocumentView
+    from ui.document.entity_table import EntityTableView
+    from ui.document.presenter import DocumentPresenter
+    from ui.relations.relation_actions import RelationActions
 
 
 class RelationUi(QObject):
     """Keeps the relation table, the inspector and the builder in step with the window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
-        self.view = window.view
-        self.presenter = window.presenter
+    def __init__(self, hub: Hub, presenter: DocumentPresenter, view: DocumentView,
+                 entity_table: EntityTableView, actions: RelationActions) -> None:
+        super().__init__(hub)
+        self.hub = hub
+        self.session = hub.session
+        self.view = view
+        self.presenter = presenter
         self.current: int | None = None  # the relation shown in the inspector
-        self.example_window: MainWindow | None = None
-        self.table = RelationTablePanel(window)
-        self.inspector = InspectorPanel(window)
-        self.builder = RelationBuilder(window)
-        self.actions = window.relation_actions
-        self.actions.bind(self.view, window.table, self.table.table)
-        self.menu = window.menus["relation"]
-        self.table_dock, self.inspector_dock = window.relation_dock, window.inspector_dock
-        window.fill_dock(self.table_dock, self.table)
-        window.fill_dock(self.inspector_dock, self.inspector)
+        self.table = RelationTablePanel()
+        self.inspector = InspectorPanel()
+        self.builder = RelationBuilder(hub, presenter, view)
+        self.actions = actions
+        self.menu = actions.menu
+        self.actions.bind(self.view, entity_table, self.table.table)
         self._connect()
         self.reload()
 
     def _connect(self) -> None:
-        w, view, a, b = self.window, self.view, self.actions, self.builder
-        w.change_applied.connect(self._on_window_change_applied)
-        w.document_opened.connect(self._on_window_document_opened)
-        w.runner.job_finished.connect(lambda _job, _outcome: self.reload(keep_current=True))
+        h, view, a, b = self.hub, self.view, self.actions, self.builder
+        h.change_applied.connect(self._on_hub_change_applied)
+        h.document_opened.connect(self._on_hub_document_opened)
+        h.store_changed.connect(lambda: self.reload(keep_current=True))
         view.span_clicked.connect(b.on_span_clicked)
         view.span_selection_changed.connect(b.on_span_selection_changed)
         view.span_selection_changed.connect(self._on_view_span_selection_changed)
@@ -78,43 +79,29 @@ class RelationUi(QObject):
         a.delete.triggered.connect(lambda: self.delete(self.current))
         a.delete_key.triggered.connect(self._on_delete_key_triggered)
         a.swap.triggered.connect(self.swap)
-        a.open_example.triggered.connect(self.open_example)
 
     # --- verbs --------------------------------------------------------------------------------
 
     def _edit(self, verb) -> Change | None:  # type: ignore[no-untyped-def]
-        change = self.window.perform(verb)
+        change = self.hub.perform(verb)
         if change is None:
             self._show_current()  # a refused edit: show the stored values again
         return change
 
     def delete(self, relation_id: int | None) -> None:
         if relation_id is None:
-            self.window.say("Select a relation first: click its arc or its row", error=True)
+            self.hub.say("Select a relation first: click its arc or its row", error=True)
             return
-        self.window.perform(lambda: self.session.delete_relation(relation_id))
+        self.hub.perform(lambda: self.session.delete_relation(relation_id))
 
     def swap(self) -> None:
         if self.current is None:
-            self.window.say("Select a relation first: click its arc or its row", error=True)
+            self.hub.say("Select a relation first: click its arc or its row", error=True)
             return
         rid = self.current
         self._edit(lambda: self.session.swap_relation(rid))
 
-    def open_example(self) -> MainWindow | None:
-        from ui.shell.example import open_example
-
-        if self.example_window is not None:
-            self.example_window.close()
-        self.example_window = open_example(self.window)
-        if self.example_window is not None:
-            self.example_window.destroyed.connect(self._on_example_window_destroyed)
-        return self.example_window
-
-    def _on_example_window_destroyed(self) -> None:
-        self.example_window = None
-
-    # --- keeping up with the window -----------------------------------------------------------
+    # --- keeping up with the store ------------------------------------------------------------
 
     def reload(self, keep_current: bool = False) -> None:
         """Fill the table from the open document (after opening it or background work)."""
@@ -142,11 +129,11 @@ class RelationUi(QObject):
     def _entity(self, entity_id: int) -> Entity | None:
         return self.presenter.entity(entity_id)
 
-    def _on_window_document_opened(self, _doc_id: object) -> None:
+    def _on_hub_document_opened(self, _doc_id: object) -> None:
         self.builder.cancel()
         self.reload()
 
-    def _on_window_change_applied(self, change: Change) -> None:
+    def _on_hub_change_applied(self, change: Change) -> None:
         doc = self.presenter.document
         if doc is None or doc.id not in change.documents:
             self._update_actions()
@@ -217,7 +204,7 @@ class RelationUi(QObject):
     def _on_cancel_triggered(self) -> None:
         if self.builder.active:
             self.builder.cancel()
-            self.window.say("Relation cancelled")
+            self.hub.say("Relation cancelled")
 
     def _on_delete_key_triggered(self) -> None:
         if self.table.table.hasFocus():
@@ -225,7 +212,7 @@ class RelationUi(QObject):
         elif self.view.selected_arc() is not None:
             self.delete(self.view.selected_arc())
         else:
-            self.window.say("Select an entity or a relation to delete", error=True)
+            self.hub.say("Select an entity or a relation to delete", error=True)
 
     # --- showing ------------------------------------------------------------------------------
 
@@ -271,8 +258,3 @@ class RelationUi(QObject):
         a.cancel.setEnabled(self.builder.active)
         # Del belongs to the entity review while an entity is selected
         a.delete_key.setEnabled(self.view.selected_span() is None)
-
-
-def install_relation_ui(window: MainWindow) -> RelationUi:
-    """Add relation annotation to `window`; returns the controller (kept by the window)."""
-    return RelationUi(window)

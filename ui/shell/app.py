@@ -133,9 +133,11 @@ class _AfterNextPaint(QObject):
 
 # what opening the store and filling the window (MainWindow.attach) import, in that order
 _OPENING_MODULES = (
-    "storage.store", "annotate.schema", "annotate.session", "ui.document.document_view",
-    "ui.document.entity_table", "ui.corpus.document_list", "ui.relations.relation_ui", "ui.corpus.corpus_ui", "ui.document.palette",
-    "ui.document.presenter", "ui.document.review", "ui.shell.status", "ui.shell.worker", "ui.shell.jobs", "ui.shell.dialogs",
+    "storage.store", "annotate.schema", "annotate.session", "ui.common.hub",
+    "ui.document.document_view", "ui.document.entity_table", "ui.corpus.document_list",
+    "ui.relations.relation_ui", "ui.corpus.corpus_ui", "ui.document.palette",
+    "ui.document.presenter", "ui.document.review", "ui.shell.status", "ui.shell.worker",
+    "ui.shell.jobs", "ui.shell.dialogs",
 )  # tests/test_ui_startup.py checks that attaching imports nothing more of ours
 
 

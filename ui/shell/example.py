@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from ui.shell.errors import show_user_error, user_errors
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.shell.window_frame import WindowFrame
 
 EXAMPLE_FILE = Path("example", "worked-example.jsonl")
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -56,16 +56,16 @@ def build_example_store(source: Path, path: Path | None = None):  # type: ignore
     return session
 
 
-def open_example(window: MainWindow) -> MainWindow | None:
-    """Open the worked example in a second window built like the first one."""
-    from ui.shell.main_window import MainWindow
-
+def open_example(window: WindowFrame) -> WindowFrame | None:
+    """Open the worked example in a second window built like `window` (its class, its
+    seeds folder and model)."""
+    seeds, model = getattr(window, "seeds", None), getattr(window, "model", None)
     try:
-        session = build_example_store(example_file(window.seeds))
+        session = build_example_store(example_file(seeds))
     except (*user_errors(), OSError) as exc:
         show_user_error(window, exc)
         return None
-    example = MainWindow(session, model=window.model, remember_layout=False)
+    example = type(window)(session, model=model, remember_layout=False)  # type: ignore[call-arg]
     example.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     store = session.store
     example.destroyed.connect(lambda *_: store.close())

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
@@ -30,6 +30,7 @@ from ui.shell.window_frame import DOCUMENT_TAB, WindowFrame
 if TYPE_CHECKING:
     from annotate.model import Change
     from annotate.session import Session
+    from ui.common.hub import Hub
     from ui.corpus.corpus_ui import CorpusUi
     from ui.corpus.document_list import DocumentListPanel
     from ui.document.document_view import DocumentView
@@ -43,9 +44,6 @@ if TYPE_CHECKING:
 
 
 class MainWindow(WindowFrame):
-    change_applied = Signal(object)  # the Change just redrawn
-    document_opened = Signal(object)  # the id of the document now shown, or None
-
     def __init__(self, session: Session | None = None, *, model: str | None = None,
                  seeds: Path | None = None, parent: QWidget | None = None,
                  remember_layout: bool = True) -> None:
@@ -57,6 +55,7 @@ class MainWindow(WindowFrame):
         self.model = model
         self.seeds = seeds
         self._after_job: dict[int, Callable[[object], None]] = {}
+        self.example_window: MainWindow | None = None  # Help → Open the Worked Example
         self._shown = False
         self._update_actions()
         self.restore_layout()
@@ -80,13 +79,18 @@ class MainWindow(WindowFrame):
         from ui.document.entity_table import EntityTableView
         from ui.document.palette import LabelPalette
         from ui.document.presenter import DocumentPresenter
-        from ui.relations.relation_ui import install_relation_ui
+        from ui.common.hub import Hub
+        from ui.relations.relation_ui import RelationUi
         from ui.document.review import EntityReview
         from ui.shell.status import FindBar, StatusPanel
         from ui.shell.worker import BackgroundRunner
 
         assert self.session is None, "a window shows one store"
         self.session = session
+        self.hub: Hub = Hub(session, perform=self.perform, say=self.say,
+                            open_document=self.open_document, parent=self)
+        # the window's own names for the hub's signals
+        self.change_applied, self.document_opened = self.hub.change_applied, self.hub.document_opened
         self._set_commands_enabled(True)
         self.runner: BackgroundRunner = BackgroundRunner(self)
         self.view: DocumentView = DocumentView(self)
@@ -95,7 +99,7 @@ class MainWindow(WindowFrame):
         self.palette: LabelPalette = LabelPalette(self)
         self.documents: DocumentListPanel = DocumentListPanel(self)
         self.presenter: DocumentPresenter = DocumentPresenter(session, self.view, self.table)
-        self.review: EntityReview = EntityReview(self)
+        self.review: EntityReview = EntityReview(self.hub, self.presenter, self.view, self.actions)
         self._fill_frame()
         self.statusBar().clearMessage()
         self.status: StatusPanel = StatusPanel(self.statusBar(), str(session.store.path))
@@ -105,8 +109,12 @@ class MainWindow(WindowFrame):
         self.documents.set_documents(session.documents())
         self.open_document(self._initial_document())
         self._update_actions()
-        self.relation_ui: RelationUi = install_relation_ui(self)
-        self.corpus_ui: CorpusUi = install_corpus_ui(self)
+        self.relation_ui: RelationUi = RelationUi(self.hub, self.presenter, self.view, self.table,
+                                                  self.relation_actions)
+        self.fill_dock(self.relation_dock, self.relation_ui.table)
+        self.fill_dock(self.inspector_dock, self.relation_ui.inspector)
+        self.corpus_ui: CorpusUi = install_corpus_ui(self.hub, self, self.documents,
+                                                     self.presenter, self.view, self.review)
         if self.default_layout_used:
             # the legend's height is known now; sized again once laid out
             self.default_layout()
@@ -161,6 +169,7 @@ class MainWindow(WindowFrame):
         a.shortcuts.triggered.connect(lambda: dialogs.show_shortcuts(
             self, a.shortcut_rows() + self.relation_ui.actions.shortcut_rows(self.session.schema)))
         a.about.triggered.connect(lambda: dialogs.show_about(self, self.session))
+        self.relation_actions.open_example.triggered.connect(self.open_example)
         view.span_selection_changed.connect(self._on_view_span_selection_changed)
         view.context_menu_requested.connect(review.context_menu)
         self.table.entity_selected.connect(self._on_table_entity_selected)
@@ -260,6 +269,7 @@ class MainWindow(WindowFrame):
 
     def say(self, message: str, *, error: bool = False) -> None:
         """A transient line in the status bar (refused edits, hints)."""
+        self.hub.last_message = message
         self.statusBar().showMessage(message, 6000)
         if error:
             QApplication.beep()
@@ -450,6 +460,7 @@ class MainWindow(WindowFrame):
         then = self._after_job.pop(job.id, None)
         if outcome is None:
             self.say(f"{job.title}: cancelled; what was finished is saved")
+            self.hub.store_changed.emit()
             return
         if self.session.reload_schema():
             self._set_labels()
@@ -463,6 +474,7 @@ class MainWindow(WindowFrame):
         self.say(dialogs.outcome_text(outcome))
         if then is not None:
             then(outcome)
+        self.hub.store_changed.emit()
 
     def _on_runner_job_failed(self, job: Job, exc: object, trace: str) -> None:
         self._after_job.pop(job.id, None)
@@ -472,6 +484,20 @@ class MainWindow(WindowFrame):
         if not busy:
             self.status.show_job(None)
         self.actions.cancel_job.setEnabled(busy)
+
+    def open_example(self) -> MainWindow | None:
+        """Help → Open the Worked Example (a second window; one at a time)."""
+        from ui.shell.example import open_example
+
+        if self.example_window is not None:
+            self.example_window.close()
+        self.example_window = open_example(self)
+        if self.example_window is not None:
+            self.example_window.destroyed.connect(self._on_example_window_destroyed)
+        return self.example_window
+
+    def _on_example_window_destroyed(self) -> None:
+        self.example_window = None
 
     # --- settings ---------------------------------------------------------------------------------
 

@@ -64,7 +64,8 @@ class WindowFrame(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         self.menus = self.actions.build_menus(self.menuBar(),
                                               [d.toggleViewAction() for d in self.docks])
-        self.relation_actions.build_menu(self)
+        self.relation_actions.build_menu(self.menuBar(), self.menus,
+                                         list(self.actions.arc_mode_actions.values()))
         self.actions.build_toolbar(self.toolbar)
 
     def add_dock(self, name: str, title: str, area: Qt.DockWidgetArea) -> QDockWidget:
