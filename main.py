@@ -196,9 +196,10 @@ def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", required=True, help="jsonl, spacy, brat, conll, csv or graphml.")
+@click.option("--format", "fmt", required=True, help="jsonl, spacy, brat, conll, csv, csv-raw or graphml (csv makes cells a "
+                   "spreadsheet would run as formulas inert; csv-raw writes them as stored).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="Output file (a folder for brat and csv).")
+              help="Output file (a folder for brat, csv and csv-raw).")
 @click.option("--status", type=click.Choice(["new", "in_progress", "done"]), default=None,
               help="Only documents with this status.")
 @click.option("--doc", "doc_ids", multiple=True, type=int, help="Only this document id (repeatable).")

@@ -43,7 +43,9 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
     for batch in read_path(path, schema=session.schema, encoding=encoding, fmt=fmt,
                            recursive=recursive):
         seen += 1
-        if batch.error:
+        if batch.skipped:
+            report.notes += [f"{batch.source}: {note}" for note in batch.notes]
+        elif batch.error:
             report.errors.append(batch.error)
         else:
             try:

@@ -38,6 +38,7 @@ class ImportBatch:
     schema: Schema | None = None
     notes: tuple[str, ...] = ()
     error: str | None = None
+    skipped: bool = False  # not read (a symbolic link): `notes` say why
 
 
 @dataclass
