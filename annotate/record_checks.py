@@ -30,7 +30,15 @@ _relation_strings = attrgetter("label", "confidence", "note", "origin", "status"
 def shown(value: object, limit: int = MAX_SHOWN) -> str:
     """`repr(value)` cut to about `limit` characters: a message stays one readable line
     whatever a file holds (a 5,000-digit offset, a megabyte-long label)."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print (Python refuses over 4,300 digits)
+        return "a number too long to show"
+    return cut(text, limit)
+
+
+def cut(text: str, limit: int = MAX_SHOWN) -> str:
+    """`text` cut to `limit` characters, the cut marked with "…"."""
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
