@@ -16,10 +16,11 @@ time until the window shows; anything else on that command line goes through cli
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,10 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except _user_errors() as exc:
-            print(f"arcmark: {exc}", file=sys.stderr)
+            message = " ".join(str(exc).split())  # one line, whatever a file put in it
+            if len(message) > 400:
+                message = message[:399] + "…"
+            print(f"arcmark: {message}", file=sys.stderr)
             sys.exit(1)
         except KeyboardInterrupt:
             print("arcmark: interrupted; everything finished before was saved", file=sys.stderr)
@@ -154,23 +158,53 @@ def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | N
     from annotate.corpus_io import import_path
     from annotate.model import ArcmarkError
 
+    from annotate.formats import count_sources
+
+    totals = []
     for path in paths:
         if not path.exists():
             raise ArcmarkError(f"{path}: no such file or folder")
-    session = open_session(db_path, schema_path)
-    failed = False
-    for path in paths:
-        with _Progress(f"Importing {path.name}") as bar:
-            report = import_path(session, path, encoding=encoding, fmt=fmt, recursive=recursive,
-                                 progress=lambda n, _src: bar.update(n, max(n, bar.length)))
-        for note in report.notes:
-            click.echo(f"note: {note}", err=True)
-        for error in report.errors:
-            click.echo(f"arcmark: {error}", err=True)
-        failed = failed or bool(report.errors)
-        click.echo(report.summary())
-    if failed:
-        sys.exit(1)
+        totals.append(count_sources(path, recursive=recursive))  # for the time left
+        if not totals[-1]:
+            raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json or "
+                               "brat .ann)")
+    with _new_store_removed_on_failure(db_path):
+        session = open_session(db_path, schema_path)
+        failed = False
+        for path, total in zip(paths, totals):
+            with _Progress(f"Importing {path.name}", total) as bar:
+                report = import_path(session, path, encoding=encoding, fmt=fmt,
+                                     recursive=recursive,
+                                     progress=lambda n, _src: bar.update(n, max(n, bar.length)))
+            for note in report.notes:
+                click.echo(f"note: {note}", err=True)
+            for error in report.errors:
+                click.echo(f"arcmark: {error}", err=True)
+            failed = failed or bool(report.errors)
+            click.echo(report.summary())
+        if failed:
+            sys.exit(1)
+
+
+@contextlib.contextmanager
+def _new_store_removed_on_failure(db_path: Path | None) -> Iterator[None]:
+    """A store this command creates is removed again if the command fails with nothing
+    stored in it: a failed command leaves no trace."""
+    from storage.store import Store, default_store_path
+
+    path = Path(db_path or default_store_path())
+    existed = path.exists()
+    try:
+        yield
+    except (Exception, SystemExit) as exc:
+        if not existed and path.is_file() and not (isinstance(exc, SystemExit) and not exc.code):
+            empty = False
+            with contextlib.suppress(*_user_errors()), Store(path, create=False) as store:
+                empty = not store.document_ids()
+            if empty:
+                for name in ("", "-wal", "-shm"):
+                    Path(f"{path}{name}").unlink(missing_ok=True)
+        raise
 
 
 @cli.command()
@@ -186,7 +220,7 @@ def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int
     """Pre-annotate the documents that have no suggestions from this model yet."""
     from annotate.preannotate import preannotate
 
-    session = open_session(db_path)
+    session = open_session(db_path, create=False)
     with _Progress("Pre-annotating") as bar:
         result = preannotate(session, model=model, processes=processes, batch_size=batch_size,
                              progress=bar.update)
@@ -196,9 +230,10 @@ def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", required=True, help="jsonl, spacy, brat, conll, csv or graphml.")
+@click.option("--format", "fmt", required=True, help="jsonl, spacy, brat, conll, csv, csv-raw or graphml (csv makes cells a "
+                   "spreadsheet would run as formulas inert; csv-raw writes them as stored).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="Output file (a folder for brat and csv).")
+              help="Output file (a folder for brat, csv and csv-raw).")
 @click.option("--status", type=click.Choice(["new", "in_progress", "done"]), default=None,
               help="Only documents with this status.")
 @click.option("--doc", "doc_ids", multiple=True, type=int, help="Only this document id (repeatable).")

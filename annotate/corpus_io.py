@@ -7,7 +7,11 @@ from pathlib import Path
 
 from annotate.importing import ImportResult
 from annotate.model import ArcmarkError, Change
+from annotate.record_checks import cut
 from annotate.session import Session
+
+
+MESSAGE_LIMIT = 300  # characters of one error line: a file's values are cut, not echoed whole
 
 
 @dataclass
@@ -43,16 +47,18 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
     for batch in read_path(path, schema=session.schema, encoding=encoding, fmt=fmt,
                            recursive=recursive):
         seen += 1
-        if batch.error:
-            report.errors.append(batch.error)
+        if batch.skipped:
+            report.notes += [f"{batch.source}: {note}" for note in batch.notes]
+        elif batch.error:
+            report.errors.append(cut(batch.error, MESSAGE_LIMIT))
         else:
             try:
                 # errors name the file as the readers do: by its name, not its full path
                 merged = session.import_records(list(batch.records), schema=batch.schema,
                                                 source=batch.source.name)
             except ArcmarkError as exc:
-                report.errors.append(str(exc) if str(exc).startswith(batch.source.name)
-                                     else f"{batch.source.name}: {exc}")
+                report.errors.append(cut(str(exc) if str(exc).startswith(batch.source.name)
+                                         else f"{batch.source.name}: {exc}", MESSAGE_LIMIT))
             else:
                 _add(report.result, merged)
                 report.files_ok.append(str(batch.source))

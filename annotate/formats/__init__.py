@@ -18,6 +18,7 @@ from pathlib import Path
 from annotate.model import AnnotatedDocument
 from annotate.schema import Schema
 
+from ._files import folder_entries, skipped_link
 from ._common import (
     Exporter,
     ExportReport,
@@ -112,25 +113,23 @@ def read_path(path: Path, *, schema: Schema, encoding: str | None = None,
 
 
 def count_sources(path: Path, *, recursive: bool = False) -> int:
-    """About how many batches `read_path` will yield (for progress and time left)."""
+    """About how many batches `read_path` will yield (for progress and time left); 0 when
+    a folder holds nothing to import. Symbolic links inside are not followed."""
     path = Path(path)
     if not path.is_dir():
         return 1
-    total = 0
-    folders = [path]
+    total, folders = 0, [path]
     while folders:
-        folder = folders.pop()
-        for entry in folder.iterdir():
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir():
-                if recursive:
-                    folders.append(entry)
-            elif entry.suffix.lower() in _TEXT_SUFFIXES + _JSON_SUFFIXES + (".ann",) \
-                    and not entry.name.endswith(SCHEMA_SUFFIX):
-                total += 1
-    ann = sum(1 for p in path.glob("*.ann")) if path.is_dir() else 0
-    return max(1, total - ann if ann else total)
+        entries = folder_entries(folders.pop())
+        total += len(entries.links)
+        files = [p for p in entries.files if not p.name.endswith(SCHEMA_SUFFIX)]
+        anns = {p.stem for p in files if p.suffix.lower() == ".ann"}
+        total += sum(1 for p in files if p.suffix.lower() in _TEXT_SUFFIXES + _JSON_SUFFIXES
+                     and not (anns and p.suffix.lower() in (".txt", ".md")))
+        total += len(anns)
+        if recursive:
+            folders += entries.folders
+    return total
 
 
 def _read_file(path: Path, schema: Schema, encoding: str | None, fmt: str | None
@@ -156,9 +155,11 @@ def _read_file(path: Path, schema: Schema, encoding: str | None, fmt: str | None
 
 def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | None,
                  recursive: bool) -> Iterator[ImportBatch]:
-    entries = sorted(folder.iterdir(), key=lambda p: p.name)
-    files = [p for p in entries if p.is_file() and not p.name.startswith(".")]
+    entries = folder_entries(folder)
+    files = entries.files
     brat = fmt == "brat" or (fmt is None and any(p.suffix.lower() == ".ann" for p in files))
+    yield from (skipped_link(link) for link in entries.links  # brat reports its own
+                if not (brat and link.suffix.lower() in (".txt", ".ann")))
     if brat:
         yield from _importer("brat").read(folder, schema, encoding)
     for file in files:
@@ -171,6 +172,5 @@ def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | 
             yield from _importer(fmt).read(file, schema, encoding)
     if not recursive:
         return
-    for sub in entries:
-        if sub.is_dir() and not sub.name.startswith("."):
-            yield from _read_folder(sub, schema, encoding, fmt, recursive)
+    for sub in entries.folders:
+        yield from _read_folder(sub, schema, encoding, fmt, recursive)

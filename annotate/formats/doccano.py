@@ -4,7 +4,8 @@ Two shapes: the relation project's {"text", "entities": [{"id", "label", "start_
 "end_offset"}], "relations": [{"id", "from_id", "to_id", "type"}]} and the older sequence
 labelling {"text", "label": [[start, end, "LABEL"], ...]}. doccano files carry no schema:
 every label must be in the store's. Other keys (id, comments, document-level labels) go
-into the document's meta.
+into the document's meta. A record with both `entities` and a `label` list of spans
+keeps the spans of both (relations refer to `entities` by id).
 """
 from __future__ import annotations
 
@@ -44,11 +45,12 @@ def parse_record(obj: dict[str, Any], schema: Schema, declared: Schema | None) -
     if not isinstance(text, str) or not text:
         raise RecordError("no text")
     meta = {k: v for k, v in obj.items() if k not in _OWN_KEYS}
-    if "entities" in obj:
-        entities, ids = _entities(obj["entities"], text, schema, declared)
+    entities, relations = _old_labels(obj.get("label") or [], text, schema, declared, meta)
+    if "entities" in obj:  # a record may carry both shapes: the spans of both are kept
+        found, ids = _entities(obj["entities"], text, schema, declared)
         relations = _relations(obj.get("relations") or [], ids, schema, declared)
-    else:
-        entities, relations = _old_labels(obj.get("label") or [], text, schema, declared, meta)
+        seen = {(e.start, e.end, e.label) for e in found}
+        entities = found + tuple(e for e in entities if (e.start, e.end, e.label) not in seen)
     return DocumentRecord(text=text, title=title_from_text(text, "untitled"), meta=meta,
                           entities=entities, relations=relations)
 

@@ -34,6 +34,7 @@ from ._common import (
     Cancelled,
     Exporter,
     ExportReport,
+    FormatError,
     ImportBatch,
     Importer,
     Progress,
@@ -117,8 +118,9 @@ def task_line(ad: AnnotatedDocument) -> str:
     token). The tokens are written directly: the same text `json.dumps` makes of them."""
     rows = token_rows(ad.document.text)
     rec = _with_token_indices(record(ad), rows)
-    head = json.dumps({"text": rec.pop("text"), "meta": rec.pop("meta")}, ensure_ascii=False)
-    tail = json.dumps(rec, ensure_ascii=False)
+    head = json.dumps({"text": rec.pop("text"), "meta": rec.pop("meta")}, ensure_ascii=False,
+                      allow_nan=False)
+    tail = json.dumps(rec, ensure_ascii=False, allow_nan=False)
     return f'{head[:-1]}, "tokens": {tokens_json(ad.document.text, rows)}, {tail[1:]}'
 
 
@@ -146,7 +148,12 @@ def lines(corpus: Iterable[AnnotatedDocument], report: ExportReport) -> Iterator
         report.documents += 1
         report.entities += len(ad.entities)
         report.relations += len(ad.relations)
-        yield task_line(ad) + "\n"
+        try:
+            line = task_line(ad)
+        except ValueError:  # NaN or Infinity, from a store written by another program
+            raise FormatError(f"document {ad.document.id}: its meta holds NaN or Infinity, "
+                              "which JSON cannot carry (RFC 8259); nothing was written") from None
+        yield line + "\n"
 
 
 def schema_document(schema: Schema) -> dict[str, Any]:
