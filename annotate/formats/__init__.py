@@ -106,7 +106,7 @@ def read_path(path: Path, *, schema: Schema, encoding: str | None = None,
     if not path.exists():
         yield error_batch(path, f"{path}: no such file or folder")
     elif path.is_dir():
-        yield from _read_folder(path, schema, encoding, fmt, recursive)
+        yield from _read_folder(path, schema, encoding, fmt, recursive, path)
     else:
         yield from _read_file(path, schema, encoding, fmt)
 
@@ -155,12 +155,14 @@ def _read_file(path: Path, schema: Schema, encoding: str | None, fmt: str | None
 
 
 def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | None,
-                 recursive: bool) -> Iterator[ImportBatch]:
+                 recursive: bool, root: Path) -> Iterator[ImportBatch]:
     entries = sorted(folder.iterdir(), key=lambda p: p.name)
     files = [p for p in entries if p.is_file() and not p.name.startswith(".")]
     brat = fmt == "brat" or (fmt is None and any(p.suffix.lower() == ".ann" for p in files))
     if brat:
-        yield from _importer("brat").read(folder, schema, encoding)
+        from .brat import read_brat
+
+        yield from read_brat(folder, schema, encoding, root=root)
     for file in files:
         suffix = file.suffix.lower()
         if file.name.endswith(SCHEMA_SUFFIX) or (brat and suffix in (".txt", ".ann", ".md")):
@@ -173,4 +175,4 @@ def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | 
         return
     for sub in entries:
         if sub.is_dir() and not sub.name.startswith("."):
-            yield from _read_folder(sub, schema, encoding, fmt, recursive)
+            yield from _read_folder(sub, schema, encoding, fmt, recursive, root)
