@@ -6,6 +6,9 @@
     python main.py export [--db PATH] --format FMT --out PATH [--status done]
     python main.py stats [--db PATH] [--json]
     python main.py search QUERY [--db PATH] [--limit N] [--json]
+    python main.py --version
+
+Installed (`pipx install .`), the `arcmark` command is `main()`: the same commands.
 
 Each command parses its options, calls one function and turns the errors a user can
 cause into one line on stderr and exit status 1.
@@ -113,7 +116,24 @@ def open_session(db_path: Path | None, schema_path: Path | None = None, *, creat
     return Session(store, schema=schema)
 
 
+def version() -> str:
+    """The installed distribution's version, else the one pyproject.toml beside this file names."""
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    try:
+        return installed("arcmark")
+    except PackageNotFoundError:
+        import tomllib
+
+        with open(Path(__file__).with_name("pyproject.toml"), "rb") as handle:
+            return tomllib.load(handle)["project"]["version"]
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, _param, value: value and (click.echo(f"arcmark {version()}"),
+                                                           ctx.exit()),
+              help="Print the version and exit.")
 @db_option
 @click.option("--model", default=None, help="spaCy model package for pre-annotation.")
 @click.pass_context
@@ -290,6 +310,16 @@ class _Progress:
 
 def _pairs(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "-"
+
+
+def main() -> None:
+    """The `arcmark` command: what `python main.py` does (a plain window start first)."""
+    options = plain_gui_options(sys.argv[1:], os.environ)
+    if options is not None:
+        from ui.app import run_gui
+
+        sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **options))
+    cli(prog_name="arcmark")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from annotate.formats import export_corpus, read_path, to_annotated_document
-from annotate.model import DocumentRecord, EntityRecord
+from annotate.model import DocumentRecord
 from annotate.schema import load_schema
 
 SCHEMA = load_schema()
