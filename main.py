@@ -164,12 +164,17 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
 @click.option("--encoding", default=None, help="Text encoding of the files (e.g. cp1251, latin-1); "
                                                "detected when omitted.")
 @click.option("--format", "fmt", default=None,
-              help="Force an import format (text, jsonl, brat, doccano); detected when omitted.")
+              help="Force an import format (text, jsonl, prodigy, brat, doccano, labelstudio, "
+                   "xmi); detected when omitted.")
 @click.option("-r", "--recursive", is_flag=True, help="Also import the files in subfolders.")
+@click.option("--strict-labels", is_flag=True,
+              help="Refuse a file using a label the store's schema lacks (by default such "
+                   "labels are added to the schema, with a note naming them).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @friendly
 def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | None,
-               fmt: str | None, recursive: bool, paths: tuple[Path, ...]) -> None:
+               fmt: str | None, recursive: bool, strict_labels: bool,
+               paths: tuple[Path, ...]) -> None:
     """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano) and brat folders."""
     from annotate.corpus_io import import_path
     from annotate.model import ArcmarkError
@@ -182,6 +187,7 @@ def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | N
     for path in paths:
         with _Progress(f"Importing {path.name}") as bar:
             report = import_path(session, path, encoding=encoding, fmt=fmt, recursive=recursive,
+                                 strict_labels=strict_labels,
                                  progress=lambda n, _src: bar.update(n, max(n, bar.length)))
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
@@ -216,7 +222,8 @@ def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", required=True, help="jsonl, spacy, brat, conll, csv or graphml.")
+@click.option("--format", "fmt", required=True,
+              help="jsonl, prodigy, doccano, labelstudio, xmi, spacy, brat, conll, csv or graphml.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (a folder for brat and csv).")
 @click.option("--status", type=click.Choice(["new", "in_progress", "done"]), default=None,

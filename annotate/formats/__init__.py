@@ -21,9 +21,11 @@ from annotate.schema import Schema
 from ._common import (
     Exporter,
     ExportReport,
+    STRICT_LABELS,
     FormatError,
     ImportBatch,
     Importer,
+    adopt_labels,
     error_batch,
     merge_schemas,
 )
@@ -97,9 +99,25 @@ def export_corpus(fmt: str, corpus: Iterable[AnnotatedDocument], schema: Schema,
 
 
 def read_path(path: Path, *, schema: Schema, encoding: str | None = None,
-              fmt: str | None = None, recursive: bool = False) -> Iterator[ImportBatch]:
+              fmt: str | None = None, recursive: bool = False,
+              strict_labels: bool = False) -> Iterator[ImportBatch]:
     """Batches from a file or a folder (its subfolders too with `recursive`);
-    `fmt` forces a format."""
+    `fmt` forces a format. Labels the store's schema lacks join the batch's schema with a
+    note, or with `strict_labels` refuse the file at their line."""
+    batches = _read_path(path, schema, encoding, fmt, recursive)
+    while True:
+        token = STRICT_LABELS.set(strict_labels)  # only while this reader's code runs
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        finally:
+            STRICT_LABELS.reset(token)
+        yield adopt_labels(batch, schema)
+
+
+def _read_path(path: Path, schema: Schema, encoding: str | None, fmt: str | None,
+               recursive: bool) -> Iterator[ImportBatch]:
     path = Path(path)
     if fmt is not None:
         _importer(fmt)
