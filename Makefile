@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench screenshot setup clean
+.PHONY: run test bench screenshot setup clean install-desktop
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ bench: $(STAMP)
 
 screenshot: $(STAMP)
 	$(PY) -m tools.screenshot
+
+# The menu entry and icon for an installed `arcmark` (`pipx install .` or `uv tool install .`):
+# Exec names the command found on PATH, else plain `arcmark`.
+XDG_DATA_HOME ?= $(HOME)/.local/share
+install-desktop:
+	install -Dm644 desktop/arcmark.svg $(XDG_DATA_HOME)/icons/hicolor/scalable/apps/arcmark.svg
+	sed "s|^Exec=arcmark|Exec=$$(command -v arcmark || echo arcmark)|" desktop/arcmark.desktop \
+		> desktop/.arcmark.desktop.tmp
+	install -Dm644 desktop/.arcmark.desktop.tmp $(XDG_DATA_HOME)/applications/arcmark.desktop
+	rm -f desktop/.arcmark.desktop.tmp
+	@command -v update-desktop-database >/dev/null && update-desktop-database -q $(XDG_DATA_HOME)/applications || true
+	@command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t $(XDG_DATA_HOME)/icons/hicolor || true
 
 clean:
 	rm -rf $(VENV) .pytest_cache

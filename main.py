@@ -6,6 +6,9 @@
     python main.py export [--db PATH] --format FMT --out PATH [--status done]
     python main.py stats [--db PATH] [--json]
     python main.py search QUERY [--db PATH] [--limit N] [--json]
+    python main.py --version
+
+Installed (`pipx install .`), the `arcmark` command is `main()`: the same commands.
 
 Each command parses its options, calls one function and turns the errors a user can
 cause into one line on stderr and exit status 1.
@@ -117,7 +120,24 @@ def open_session(db_path: Path | None, schema_path: Path | None = None, *, creat
     return Session(store, schema=schema)
 
 
+def version() -> str:
+    """The installed distribution's version, else the one pyproject.toml beside this file names."""
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    try:
+        return installed("arcmark")
+    except PackageNotFoundError:
+        import tomllib
+
+        with open(Path(__file__).with_name("pyproject.toml"), "rb") as handle:
+            return tomllib.load(handle)["project"]["version"]
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, _param, value: value and (click.echo(f"arcmark {version()}"),
+                                                           ctx.exit()),
+              help="Print the version and exit.")
 @db_option
 @click.option("--model", default=None, help="spaCy model package for pre-annotation.")
 @click.pass_context
@@ -148,12 +168,17 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
 @click.option("--encoding", default=None, help="Text encoding of the files (e.g. cp1251, latin-1); "
                                                "detected when omitted.")
 @click.option("--format", "fmt", default=None,
-              help="Force an import format (text, jsonl, brat, doccano); detected when omitted.")
+              help="Force an import format (text, jsonl, prodigy, brat, doccano, labelstudio, "
+                   "xmi); detected when omitted.")
 @click.option("-r", "--recursive", is_flag=True, help="Also import the files in subfolders.")
+@click.option("--strict-labels", is_flag=True,
+              help="Refuse a file using a label the store's schema lacks (by default such "
+                   "labels are added to the schema, with a note naming them).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @friendly
 def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | None,
-               fmt: str | None, recursive: bool, paths: tuple[Path, ...]) -> None:
+               fmt: str | None, recursive: bool, strict_labels: bool,
+               paths: tuple[Path, ...]) -> None:
     """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano) and brat folders."""
     from annotate.corpus_io import import_path
     from annotate.model import ArcmarkError
@@ -174,7 +199,7 @@ def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | N
         for path, total in zip(paths, totals):
             with _Progress(f"Importing {path.name}", total) as bar:
                 report = import_path(session, path, encoding=encoding, fmt=fmt,
-                                     recursive=recursive,
+                                     recursive=recursive, strict_labels=strict_labels,
                                      progress=lambda n, _src: bar.update(n, max(n, bar.length)))
             for note in report.notes:
                 click.echo(f"note: {note}", err=True)
@@ -230,8 +255,10 @@ def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", required=True, help="jsonl, spacy, brat, conll, csv, csv-raw or graphml (csv makes cells a "
-                   "spreadsheet would run as formulas inert; csv-raw writes them as stored).")
+@click.option("--format", "fmt", required=True,
+              help="jsonl, prodigy, doccano, labelstudio, xmi, spacy, brat, conll, csv, csv-raw "
+                   "or graphml (csv makes cells a spreadsheet would run as formulas inert; "
+                   "csv-raw writes them as stored).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (a folder for brat, csv and csv-raw).")
 @click.option("--status", type=click.Choice(["new", "in_progress", "done"]), default=None,
@@ -325,6 +352,16 @@ class _Progress:
 
 def _pairs(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items()) or "-"
+
+
+def main() -> None:
+    """The `arcmark` command: what `python main.py` does (a plain window start first)."""
+    options = plain_gui_options(sys.argv[1:], os.environ)
+    if options is not None:
+        from ui.app import run_gui
+
+        sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **options))
+    cli(prog_name="arcmark")
 
 
 if __name__ == "__main__":

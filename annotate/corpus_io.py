@@ -33,7 +33,7 @@ class ImportReport:
 
 
 def import_path(session: Session, path: Path, *, encoding: str | None = None,
-                fmt: str | None = None, recursive: bool = False,
+                fmt: str | None = None, recursive: bool = False, strict_labels: bool = False,
                 progress: Callable[[int, str], object] | None = None,
                 cancelled: Callable[[], bool] | None = None) -> ImportReport:
     """Import a file or folder, all or nothing per file; bad files are reported, not fatal."""
@@ -45,7 +45,7 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
     report = ImportReport()
     seen = 0
     for batch in read_path(path, schema=session.schema, encoding=encoding, fmt=fmt,
-                           recursive=recursive):
+                           recursive=recursive, strict_labels=strict_labels):
         seen += 1
         if batch.skipped:
             report.notes += [f"{batch.source}: {note}" for note in batch.notes]
@@ -79,6 +79,7 @@ def _add(total: ImportResult, part: ImportResult) -> None:
     total.entities_added += part.entities_added
     total.relations_added += part.relations_added
     total.skipped += part.skipped
+    total.layers += part.layers
 
 
 def export_path(session: Session, fmt: str, out: Path, *, status: str | None = None,

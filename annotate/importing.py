@@ -9,9 +9,10 @@ from annotate.model import (
     CONFIDENCES, DOCUMENT_STATUSES, ENTITY_STATUSES, RELATION_STATUSES, Change, DocumentRecord,
     ValidationError,
 )
+from annotate import import_layers
 from annotate.record_checks import problem
 from annotate.schema import Schema
-from storage.store import Store, now
+from storage.store import RowChange, Store, now
 
 
 def content_hash(text: str) -> str:
@@ -25,6 +26,8 @@ class ImportResult:
     entities_added: int = 0
     relations_added: int = 0
     skipped: int = 0  # annotations already present
+    # (document id, layer, file) of each annotation layer a file added to a stored document
+    layers: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def change(self) -> Change:
@@ -38,6 +41,8 @@ class ImportResult:
         parts.append(f"{self.entities_added} entities, {self.relations_added} relations added")
         if self.skipped:
             parts.append(f"{self.skipped} annotations already present")
+        parts += [f"doc {doc}: annotation layer {layer!r} added from {source}"
+                  for doc, layer, source in self.layers]
         return "; ".join(parts)
 
 
@@ -54,6 +59,7 @@ class RecordImporter:
         for n, record in enumerate(records, 1):
             self._validate(record, f"{source or 'record'} #{n}" if len(records) > 1 else source)
         result = ImportResult()
+        self._source = source
         with self.store.write() as db:
             pending = _Pending()
             self._next = {t: self.store.next_id(t) for t in ("documents", "entities", "relations")}
@@ -108,7 +114,9 @@ class RecordImporter:
             self._next["documents"] += 1
             row = {
                 "id": doc_id, "title": record.title or _title(record.text), "source": record.source,
-                "text": record.text, "content_hash": digest, "meta": dict(record.meta),
+                "text": record.text, "content_hash": digest,
+                "meta": import_layers.with_source(dict(record.meta), self._source,
+                                                  self._layer_of(record), at),
                 "status": record.status or "new",
                 "sentences": [list(s) for s in record.sentences], "created_at": at, "updated_at": at,
             }
@@ -121,11 +129,30 @@ class RecordImporter:
         else:
             doc_id = existing["id"]
             result.documents_merged.append(doc_id)
-            known_spans = {(r["start"], r["end"], r["label"]): r["id"]
-                           for r in self.store.rows("entities", "doc_id = ?", [doc_id])}
+            stored = self.store.rows("entities", "doc_id = ?", [doc_id])
+            layer = import_layers.new_layer(record, stored, existing["meta"], self._source)
+            if layer is not None:
+                record = import_layers.in_layer(record, layer)
+                result.layers.append((doc_id, layer, self._source))
+            known_spans = import_layers.layer_keys(stored, layer)
+            self._add_source(db, existing, record, at)
             known_rels = {(r["head_id"], r["tail_id"], r["label"])
                           for r in self.store.rows("relations", "doc_id = ?", [doc_id])}
         self._store_annotations(pending, doc_id, record, known_spans, known_rels, result, at)
+
+    def _layer_of(self, record: DocumentRecord) -> str | None:
+        named = import_layers.named_annotators(record)
+        return named[0] if len(named) == 1 else self.annotator if not named else None
+
+    def _add_source(self, db, existing: dict, record: DocumentRecord, at: str) -> None:  # type: ignore[no-untyped-def]
+        """List this import's file among the stored document's sources (once)."""
+        meta = import_layers.with_source(existing["meta"], self._source, self._layer_of(record),
+                                         at)
+        if meta is not existing["meta"]:
+            doc_id = existing["id"]
+            self.store.apply([RowChange("documents", doc_id, {"id": doc_id, "meta": existing["meta"]},
+                                        {"id": doc_id, "meta": meta})],
+                             action="import", annotator=self.annotator)
 
     def _store_annotations(self, pending, doc_id, record, known_spans, known_rels, result, at):  # type: ignore[no-untyped-def]
         next_entity = self._next["entities"]
@@ -165,7 +192,9 @@ class RecordImporter:
                 "label": r.label, "directed": int(r.directed and not symmetric),
                 "confidence": r.confidence, "note": r.note, "evidence_start": r.evidence_start,
                 "evidence_end": r.evidence_end, "origin": r.origin, "status": r.status,
-                "annotator": r.annotator, "created_at": r.created_at or at,
+                "annotator": r.annotator if r.annotator is not None
+                else (self.annotator if r.origin == "human" else None),
+                "created_at": r.created_at or at,
                 "updated_at": r.updated_at or at,
             })
             next_relation += 1

@@ -56,6 +56,12 @@ def test_import_ner_stats_export_end_to_end(tmp_path):
     rec = records[0]
     texts = {rec["text"][s["start"]:s["end"]] for s in rec["spans"]}
     assert {"Russia", "Turkey", "Iran"} <= texts and len(rec["spans"]) > 80
+    assert "tokens" not in rec  # Arcmark's own record; Prodigy's task shape is `prodigy`
+
+    accepted = cli("export", "--db", str(db), "--format", "prodigy", "--out", str(out))
+    assert accepted.exit_code == 0
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    assert rec["spans"] == [] and rec["answer"] == "accept"  # suggestions are no answers
     tokens = rec["tokens"]
     for s in rec["spans"]:
         assert tokens[s["token_start"]]["start"] <= s["start"] < tokens[s["token_start"]]["end"]

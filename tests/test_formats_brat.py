@@ -158,7 +158,7 @@ def _brat(tmp_path, text: str, ann: str):
     (tmp_path / "doc.ann").write_text(ann, encoding="utf-8")
     (tmp_path / "annotation.conf").write_text("[entities]\nPerson\n[relations]\n"
                                               "Knows Arg1:Person, Arg2:Person\n")
-    (batch,) = read_path(tmp_path, schema=SCHEMA)
+    (batch,) = read_path(tmp_path, schema=SCHEMA, strict_labels=True)
     return batch
 
 

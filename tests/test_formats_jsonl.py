@@ -93,30 +93,46 @@ def _doc(text: str = "Russia and Turkey signed a deal in Ankara.") -> DocumentRe
         relations=(RelationRecord(0, 1, "NEGOTIATES_WITH", directed=False, note="talks"),))
 
 
-def test_jsonl_record_is_a_prodigy_rel_manual_task(tmp_path):
-    """The record carries Prodigy's fields with token indices of each span's last token."""
+def test_prodigy_export_is_a_rel_manual_task(tmp_path):
+    """The `prodigy` task carries Prodigy's fields with token indices of each span's last
+    token; a suggestion is not an answer and is counted, not written."""
     out = tmp_path / "c.jsonl"
-    report = export_corpus("jsonl", [to_annotated_document(_doc())], SCHEMA, out)
-    assert report.files == [out, tmp_path / "c.schema.json"]
+    report = export_corpus("prodigy", [to_annotated_document(_doc())], SCHEMA, out)
+    assert report.files == [out]
+    assert report.notes == ["1 suggested or rejected entities not written (not Prodigy answers)"]
     task = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert [t["text"] for t in task["tokens"][:3]] == ["Russia", "and", "Turkey"]
-    assert (task["spans"][1]["token_start"], task["spans"][2]["status"]) == (2, "suggested")
+    assert [s["token_start"] for s in task["spans"]] == [0, 2]
     rel = task["relations"][0]
     assert (rel["head"], rel["child"], rel["label"]) == (0, 2, "NEGOTIATES_WITH")
     assert rel["head_span"] == {"start": 0, "end": 6, "token_start": 0, "token_end": 0,
                                 "label": "GPE"}
-    assert task["meta"]["title"] == "Deal"
+    assert (task["answer"], task["_view_id"]) == ("accept", "relations")
+    assert isinstance(task["_input_hash"], int) and isinstance(task["_task_hash"], int)
+
+
+def test_jsonl_record_holds_no_tokens_and_names_its_schema_file(tmp_path):
+    """Arcmark's own record: ids and statuses of every span, relations by id, no tokens."""
+    out = tmp_path / "c.jsonl"
+    report = export_corpus("jsonl", [to_annotated_document(_doc())], SCHEMA, out)
+    assert report.files == [out, tmp_path / "c.schema.json"]
+    rec = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert "tokens" not in rec and rec["spans"][2]["status"] == "suggested"
+    assert (rec["relations"][0]["head_id"], rec["relations"][0]["child_id"]) == (1, 2)
+    assert rec["meta"]["title"] == "Deal"
     side = json.loads((tmp_path / "c.schema.json").read_text(encoding="utf-8"))
     assert side["arcmark"] == "schema" and side["schema"] == SCHEMA.to_dict()
 
 
-def test_span_inside_a_token_gets_the_tokens_that_hold_it(tmp_path):
-    """token_start/token_end stay valid when a span boundary falls inside a token."""
+def test_span_inside_a_token_is_widened_to_the_tokens_that_hold_it(tmp_path):
+    """A span edge inside a token: Prodigy holds whole tokens, so it is widened and counted."""
     rec = DocumentRecord(text="Pre-war Russia", entities=(EntityRecord(1, 12, "GPE"),))
     out = tmp_path / "c.jsonl"
-    export_corpus("jsonl", [to_annotated_document(rec)], SCHEMA, out)
+    report = export_corpus("prodigy", [to_annotated_document(rec)], SCHEMA, out)
     span = json.loads(out.read_text(encoding="utf-8"))["spans"][0]
-    assert (span["token_start"], span["token_end"]) == (0, 3)
+    assert (span["token_start"], span["token_end"], span["start"], span["end"]) == (0, 3, 0, 14)
+    assert report.notes == [
+        "1 entities widened to token boundaries (Prodigy spans hold whole tokens)"]
 
 
 def test_prodigy_task_without_our_fields_imports(tmp_path):
@@ -162,7 +178,7 @@ def test_bad_jsonl_names_file_and_line_and_imports_nothing(tmp_path, lines, mess
     """A bad record fails its whole file with one line naming the file and line number."""
     path = tmp_path / "bad.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (batch,) = read_path(path, schema=SCHEMA)
+    (batch,) = read_path(path, schema=SCHEMA, strict_labels=True)
     assert batch.records == ()
     assert batch.error.startswith(message), batch.error
     assert "\n" not in batch.error

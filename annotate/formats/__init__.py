@@ -22,9 +22,11 @@ from ._files import folder_entries, skipped_link
 from ._common import (
     Exporter,
     ExportReport,
+    STRICT_LABELS,
     FormatError,
     ImportBatch,
     Importer,
+    adopt_labels,
     error_batch,
     merge_schemas,
 )
@@ -98,16 +100,32 @@ def export_corpus(fmt: str, corpus: Iterable[AnnotatedDocument], schema: Schema,
 
 
 def read_path(path: Path, *, schema: Schema, encoding: str | None = None,
-              fmt: str | None = None, recursive: bool = False) -> Iterator[ImportBatch]:
+              fmt: str | None = None, recursive: bool = False,
+              strict_labels: bool = False) -> Iterator[ImportBatch]:
     """Batches from a file or a folder (its subfolders too with `recursive`);
-    `fmt` forces a format."""
+    `fmt` forces a format. Labels the store's schema lacks join the batch's schema with a
+    note, or with `strict_labels` refuse the file at their line."""
+    batches = _read_path(path, schema, encoding, fmt, recursive)
+    while True:
+        token = STRICT_LABELS.set(strict_labels)  # only while this reader's code runs
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        finally:
+            STRICT_LABELS.reset(token)
+        yield adopt_labels(batch, schema)
+
+
+def _read_path(path: Path, schema: Schema, encoding: str | None, fmt: str | None,
+               recursive: bool) -> Iterator[ImportBatch]:
     path = Path(path)
     if fmt is not None:
         _importer(fmt)
     if not path.exists():
         yield error_batch(path, f"{path}: no such file or folder")
     elif path.is_dir():
-        yield from _read_folder(path, schema, encoding, fmt, recursive)
+        yield from _read_folder(path, schema, encoding, fmt, recursive, path)
     else:
         yield from _read_file(path, schema, encoding, fmt)
 
@@ -154,14 +172,16 @@ def _read_file(path: Path, schema: Schema, encoding: str | None, fmt: str | None
 
 
 def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | None,
-                 recursive: bool) -> Iterator[ImportBatch]:
+                 recursive: bool, root: Path) -> Iterator[ImportBatch]:
     entries = folder_entries(folder)
     files = entries.files
     brat = fmt == "brat" or (fmt is None and any(p.suffix.lower() == ".ann" for p in files))
     yield from (skipped_link(link) for link in entries.links  # brat reports its own
                 if not (brat and link.suffix.lower() in (".txt", ".ann")))
     if brat:
-        yield from _importer("brat").read(folder, schema, encoding)
+        from .brat import read_brat
+
+        yield from read_brat(folder, schema, encoding, root=root)
     for file in files:
         suffix = file.suffix.lower()
         if file.name.endswith(SCHEMA_SUFFIX) or (brat and suffix in (".txt", ".ann", ".md")):
@@ -173,4 +193,4 @@ def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | 
     if not recursive:
         return
     for sub in entries.folders:
-        yield from _read_folder(sub, schema, encoding, fmt, recursive)
+        yield from _read_folder(sub, schema, encoding, fmt, recursive, root)

@@ -67,12 +67,19 @@ def _fragments(number: int, spec: str) -> list[tuple[int, int]]:
 
 def parse_ann(ann: str) -> _Ann:
     parsed = _Ann()
+    seen: dict[str, int] = {}  # id -> its line: brat refuses a document with an id twice
     for number, line in enumerate(ann.split("\n"), start=1):
         line = line.rstrip("\r")
         if not line.strip():
             continue
         try:
-            _parse_line(parsed, number, *_split(number, line))
+            ident, body, rest = _split(number, line)
+            if ident != "*":  # equivalence lines have no id
+                if ident in seen:
+                    raise LineError(number, f"duplicate id {ident[:40]!r} "
+                                            f"(first on line {seen[ident]})")
+                seen[ident] = number
+            _parse_line(parsed, number, ident, body, rest)
         except LineError:
             raise
         except (ValueError, IndexError):

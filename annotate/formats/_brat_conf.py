@@ -125,11 +125,20 @@ def parse_visual_conf(text: str, config: BratConfig) -> BratConfig:
     return config
 
 
-def find_config(folder: Path) -> BratConfig:
-    """The annotation.conf and visual.conf nearest to `folder`, looking up the tree as brat does."""
+def find_config(folder: Path, root: Path | None = None) -> BratConfig:
+    """The annotation.conf and visual.conf nearest to `folder`, looking up the tree as brat
+    does but never above `root` (the folder the user named; `folder` itself by default):
+    a file two folders above what was imported must not add labels."""
     config = BratConfig()
     found_annotation = found_visual = False
-    for directory in [folder, *folder.resolve().parents]:
+    folder = folder.resolve()
+    top = (root or folder).resolve()
+    chain = [folder, *folder.parents]
+    if top in chain:
+        chain = chain[:chain.index(top) + 1]
+    else:
+        chain = [folder]
+    for directory in chain:
         if not found_annotation and (directory / "annotation.conf").is_file():
             parse_annotation_conf(_read(directory / "annotation.conf"), config)
             found_annotation = True

@@ -6,7 +6,8 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -16,7 +17,7 @@ from annotate.model import (
     DocumentRecord,
 )
 from annotate.record_checks import shown
-from annotate.schema import Schema
+from annotate.schema import EntityLabel, RelationLabel, Schema
 
 Progress = Callable[[int], object] | None
 Cancelled = Callable[[], bool] | None
@@ -72,20 +73,58 @@ def error_batch(source: Path, message: str) -> ImportBatch:
 # --- checks shared by the importers ----------------------------------------------------
 
 
+# Whether a label the store's schema (and the file's own) lacks refuses the file, naming
+# its line (`--strict-labels`); by default the import adds such labels, see `adopt_labels`.
+STRICT_LABELS: ContextVar[bool] = ContextVar("strict_labels", default=False)
+LABEL_LIMIT = 200  # code points; a longer "label" is not one
+
+
+def _label_text(label: object, what: str) -> str:
+    if not isinstance(label, str) or not label.strip() or len(label) > LABEL_LIMIT:
+        raise RecordError(f"{what} {str(label)[:60]!r} is not a label")
+    return label
+
+
 def check_entity_label(label: object, schema: Schema, declared: Schema | None) -> None:
-    if not isinstance(label, str) or not label:
-        raise RecordError(f"entity label {label!r} is not a label")
+    _label_text(label, "entity label")
     declared_names = declared.entity_names if declared else ()
-    if label not in schema.entity_names and label not in declared_names:
+    if STRICT_LABELS.get() and label not in schema.entity_names and label not in declared_names:
         raise RecordError(f"label {label!r} is not in the schema")
 
 
 def check_relation_label(label: object, schema: Schema, declared: Schema | None) -> None:
-    if not isinstance(label, str) or not label:
-        raise RecordError(f"relation label {label!r} is not a label")
+    _label_text(label, "relation label")
     known = schema.relation_names + (declared.relation_names if declared else ())
-    if label not in known:
+    if STRICT_LABELS.get() and label not in known:
         raise RecordError(f"relation label {label!r} is not in the schema")
+
+
+_NEW_ENTITY_COLOURS = ("#f7c6a3", "#b8e0d2", "#d6c3e9", "#f2e394", "#c9d7f2", "#f3b6c9",
+                       "#cfe8a9", "#e3d0b9")
+
+
+def adopt_labels(batch: ImportBatch, schema: Schema) -> ImportBatch:
+    """The batch with the labels its records use that neither `schema` (the store's) nor
+    the file's own schema has added to its schema, and a note naming them."""
+    if batch.error or not batch.records:
+        return batch
+    declared = batch.schema or Schema((), ())
+    known_e = set(schema.entity_names) | set(declared.entity_names)
+    known_r = set(schema.relation_names) | set(declared.relation_names)
+    new_e = list(dict.fromkeys(e.label for r in batch.records for e in r.entities
+                               if e.label not in known_e))
+    new_r = list(dict.fromkeys(x.label for r in batch.records for x in r.relations
+                               if x.label not in known_r))
+    if not new_e and not new_r:
+        return batch
+    start = len(schema.entity_labels) + len(declared.entity_labels)
+    extra = Schema(
+        tuple(EntityLabel(name, _NEW_ENTITY_COLOURS[(start + i) % len(_NEW_ENTITY_COLOURS)])
+              for i, name in enumerate(new_e)),
+        tuple(RelationLabel(name) for name in new_r))
+    names = ", ".join(repr(n) for n in new_e + new_r)
+    note = f"label(s) added to the schema: {names} (--strict-labels refuses them instead)"
+    return replace(batch, schema=merge_schemas(declared, extra), notes=batch.notes + (note,))
 
 
 def check_offsets(start: object, end: object, length: int) -> tuple[int, int]:

@@ -3,6 +3,12 @@
 Relations find their spans by our `head_id`/`child_id` when present, else by
 `head_span`/`child_span` (start, end, label), else by the token index of a span's last
 token. Prodigy tasks answered "reject" or "ignore" are skipped and counted.
+
+Prodigy's provenance (`answer`, `_input_hash`, `_task_hash`, `_session_id`,
+`_annotator_id`, `_timestamp`, `_view_id`) and an entity-linking choice (`accept`,
+`options`) are kept in the document's meta under "prodigy", so the `prodigy` export writes
+them back. Spans and relations are credited to the task's `_annotator_id` (else its
+`_session_id`) unless they name their own annotator.
 """
 from __future__ import annotations
 
@@ -39,18 +45,35 @@ def parse_task(obj: dict[str, Any], schema: Schema, declared: Schema | None) -> 
     if not isinstance(text, str) or not text:
         raise RecordError("no text")
     spans = obj.get("spans") or []
-    entities = tuple(_entity(span, text, schema, declared) for span in _dicts(spans, "spans"))
+    who = _annotator(obj)
+    entities = tuple(_entity(span, text, schema, declared, who)
+                     for span in _dicts(spans, "spans"))
     find = _SpanFinder(spans, entities)
-    relations = tuple(_relation(rel, find, schema, declared)
+    relations = tuple(_relation(rel, find, schema, declared, who)
                       for rel in _dicts(obj.get("relations") or [], "relations"))
     ours = obj.get("_arcmark")
     if isinstance(ours, dict):
         return _ours(ours, text, entities, relations)
-    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    meta = dict(obj.get("meta")) if isinstance(obj.get("meta"), dict) else {}
+    provenance = {k: obj[k] for k in PROVENANCE if k in obj}
+    if provenance:
+        meta["prodigy"] = provenance
     title = meta.get("title") if isinstance(meta.get("title"), str) else ""
     source = meta.get("source") if isinstance(meta.get("source"), str) else None
     return DocumentRecord(text=text, title=title or title_from_text(text, "untitled"),
                           source=source, meta=dict(meta), entities=entities, relations=relations)
+
+
+PROVENANCE = ("answer", "_input_hash", "_task_hash", "_session_id", "_annotator_id",
+              "_timestamp", "_view_id", "accept", "options")
+
+
+def _annotator(obj: dict[str, Any]) -> str | None:
+    """Who answered the task: Prodigy's `_annotator_id`, else its `_session_id`."""
+    for key in ("_annotator_id", "_session_id"):
+        if isinstance(obj.get(key), str) and obj[key]:
+            return obj[key]
+    return None
 
 
 def _ours(ours: dict[str, Any], text: str, entities: tuple[EntityRecord, ...],
@@ -74,14 +97,19 @@ def _dicts(items: object, what: str) -> list[dict[str, Any]]:
     return items
 
 
-def _entity(span: dict[str, Any], text: str, schema: Schema, declared: Schema | None
-            ) -> EntityRecord:
+def _entity(span: dict[str, Any], text: str, schema: Schema, declared: Schema | None,
+            who: str | None = None) -> EntityRecord:
     start, end = check_offsets(span.get("start"), span.get("end"), len(text))
     check_entity_label(span.get("label"), schema, declared)
     status = span.get("status", "accepted")
     check_choice(status, ENTITY_STATUSES, "span status")
     return EntityRecord(start, end, span["label"], span.get("origin") or HUMAN, status,
-                        span.get("annotator"), span.get("created_at"), span.get("updated_at"))
+                        _text(span.get("annotator")) or who, span.get("created_at"),
+                        span.get("updated_at"))
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 class _SpanFinder:
@@ -113,8 +141,8 @@ class _SpanFinder:
         raise RecordError("relation refers to a missing span")
 
 
-def _relation(rel: dict[str, Any], find: _SpanFinder, schema: Schema, declared: Schema | None
-              ) -> RelationRecord:
+def _relation(rel: dict[str, Any], find: _SpanFinder, schema: Schema, declared: Schema | None,
+              who: str | None = None) -> RelationRecord:
     head, tail = find.find(rel, "head"), find.find(rel, "child")
     label = rel.get("label")
     check_relation_label(label, schema, declared)
@@ -129,7 +157,7 @@ def _relation(rel: dict[str, Any], find: _SpanFinder, schema: Schema, declared: 
     return RelationRecord(
         head, tail, label, directed, confidence, str(rel.get("note") or ""),
         _offset(rel.get("evidence_start")), _offset(rel.get("evidence_end")),
-        rel.get("origin") or HUMAN, status, rel.get("annotator"),
+        rel.get("origin") or HUMAN, status, _text(rel.get("annotator")) or who,
         rel.get("created_at"), rel.get("updated_at"),
     )
 

@@ -57,10 +57,12 @@ _NOTES = {
 # --- import -------------------------------------------------------------------------------
 
 
-def read_brat(path: Path, schema: Schema, encoding: str | None = None) -> Iterator[ImportBatch]:
-    """One batch per document of the brat folder `path` (not its sub-folders)."""
+def read_brat(path: Path, schema: Schema, encoding: str | None = None, *,
+              root: Path | None = None) -> Iterator[ImportBatch]:
+    """One batch per document of the brat folder `path` (not its sub-folders); its
+    annotation.conf is looked for up to `root`, the folder the user named."""
     folder = path if path.is_dir() else path.parent
-    config = find_config(folder)
+    config = find_config(folder, root)
     declared = config.schema()
     names = sorted({p.stem for p in folder.glob("*.ann")} | {p.stem for p in folder.glob("*.txt")})
     for name in names:
@@ -84,7 +86,8 @@ def _read_document(txt: Path, ann: Path, schema: Schema, declared: Schema | None
         return error_batch(ann, f"{ann.name}: no {txt.name} beside it")
     try:
         text, used = _read_text(txt, encoding)
-        notes_text = ann.read_text(encoding="utf-8") if ann.is_file() else ""
+        # a BOM is not part of the first id (brat's offsets count the .txt, not the .ann)
+        notes_text = ann.read_text(encoding="utf-8-sig") if ann.is_file() else ""
     except DecodeError as exc:
         return error_batch(txt, f"{txt.name}: {exc}")
     except UnicodeDecodeError:
@@ -265,13 +268,26 @@ def _notes(ad: AnnotatedDocument, ids: dict[int, str], rel_ids: dict[int, str],
 
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+# names Windows reserves for devices, with or without an extension ("CON.txt", "com1.ann")
+_DEVICE = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])$",
+                     re.IGNORECASE)
+# invisible characters that reorder or hide what a file name shows (bidi controls such as
+# U+202E, zero-width marks) and anything unassigned or private: no place in a file name
+_HIDDEN = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+STEM_BYTES = 200  # file systems hold 255 bytes a name; room for "-NN" and ".ann"
 
 
 def file_stem(ad: AnnotatedDocument) -> str:
-    """A filesystem-safe name from the imported file name or else the title."""
+    """A file name that every file system takes, from the imported file name or else the
+    title: no device name, no invisible or control character, at most STEM_BYTES bytes."""
     doc = ad.document
     name = Path(str(doc.meta.get("file_name") or "")).stem or doc.title
-    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" ._")[:80].strip(" ._")
+    name = "".join(c for c in unicodedata.normalize("NFC", name)
+                   if unicodedata.category(c) not in _HIDDEN)
+    name = _UNSAFE.sub("_", name).strip(" ._")
+    name = name.encode("utf-8")[:STEM_BYTES].decode("utf-8", "ignore").strip(" ._")
+    if _DEVICE.match(name.split(".")[0].rstrip(" ")):
+        name = f"_{name}"
     return name or f"document-{doc.id}"
 
 
