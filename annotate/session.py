@@ -175,6 +175,11 @@ class Session:
         return AnnotatedDocument(self.document(doc_id), tuple(self.entities(doc_id)),
                                  tuple(self.relations(doc_id)))
 
+    def annotated_all(self, doc_id: int) -> AnnotatedDocument:
+        """The document with the entities and relations of every layer."""
+        return AnnotatedDocument(self.document(doc_id), tuple(self.all_entities(doc_id)),
+                                 tuple(self.all_relations(doc_id)))
+
     def corpus(self, status: str | None = None, ids: Iterable[int] | None = None
                ) -> Iterator[AnnotatedDocument]:
         """Every document (or those with `status`, or `ids`) with its entities and
