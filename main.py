@@ -6,9 +6,13 @@
     python main.py export [--db PATH] --format FMT --out PATH [--status done]
     python main.py stats [--db PATH] [--json]
     python main.py search QUERY [--db PATH] [--limit N] [--json]
+    python main.py merge SOURCE.db... [--db TEAM.db]
+    python main.py agreement [--db PATH] [--json]
     python main.py --version
 
-Installed (`pipx install .`), the `arcmark` command is `main()`: the same commands.
+`--annotator NAME` (before the command, or $ARCMARK_ANNOTATOR) names who writes;
+the OS user otherwise. Installed (`pipx install .`), the `arcmark` command is `main()`:
+the same commands.
 
 Each command parses its options, calls one function and turns the errors a user can
 cause into one line on stderr and exit status 1.
@@ -117,7 +121,17 @@ def open_session(db_path: Path | None, schema_path: Path | None = None, *, creat
         click.echo(f"arcmark: upgraded the store; the previous version is kept in {store.backup_path}",
                    err=True)
     schema = load_schema(schema_path) if schema_path else None
-    return Session(store, schema=schema)
+    try:
+        return Session(store, schema=schema, annotator=_annotator())
+    except BaseException:
+        store.close()
+        raise
+
+
+def _annotator() -> str | None:
+    """The group's --annotator option (or $ARCMARK_ANNOTATOR) of this command line."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().params.get("annotator") if ctx is not None else None
 
 
 def version() -> str:
@@ -140,8 +154,12 @@ def version() -> str:
               help="Print the version and exit.")
 @db_option
 @click.option("--model", default=None, help="spaCy model package for pre-annotation.")
+@click.option("--annotator", envvar="ARCMARK_ANNOTATOR", default=None,
+              help="Who annotates: every entity, relation and edit the command writes carries "
+                   "this name (default: $ARCMARK_ANNOTATOR, else the OS user).")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, model: str | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, model: str | None,
+        annotator: str | None) -> None:
     """Arcmark: read news, correct the entities spaCy finds, annotate their relations."""
     if ctx.invoked_subcommand is None:
         ctx.invoke(gui, db_path=db_path, model=model, schema_path=None, read_only=False)
@@ -261,12 +279,15 @@ def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int
                    "csv-raw writes them as stored).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (a folder for brat, csv and csv-raw).")
-@click.option("--status", type=click.Choice(["new", "in_progress", "done"]), default=None,
-              help="Only documents with this status.")
+@click.option("--status", type=click.Choice(["new", "in_progress", "done", "curated"]),
+              default=None, help="Only documents with this status.")
 @click.option("--doc", "doc_ids", multiple=True, type=int, help="Only this document id (repeatable).")
+@click.option("--layer", default="auto", show_default=True,
+              help="Whose annotations: an annotator's name, 'curated', 'all' (every row), or "
+                   "'auto' (a document's curated layer where it has one, else all).")
 @friendly
 def export(db_path: Path | None, fmt: str, out: Path, status: str | None,
-           doc_ids: tuple[int, ...]) -> None:
+           doc_ids: tuple[int, ...], layer: str) -> None:
     """Export the corpus in an interchange format."""
     from annotate.corpus_io import export_path
     from annotate.formats import exporter_names
@@ -278,7 +299,7 @@ def export(db_path: Path | None, fmt: str, out: Path, status: str | None,
     total = len(session.store.document_ids(status)) if not doc_ids else len(doc_ids)
     with _Progress(f"Exporting {fmt}", total) as bar:
         report = export_path(session, fmt, out, status=status, ids=list(doc_ids) or None,
-                             progress=bar.update)
+                             progress=bar.update, layer=layer.strip() or "auto")
     for note in getattr(report, "notes", []):
         click.echo(f"note: {note}", err=True)
     click.echo(f"exported {report.documents} documents, {report.entities} entities, "
@@ -317,6 +338,55 @@ def search(db_path: Path | None, limit: int, as_json: bool, query: str) -> None:
 
     session = open_session(db_path, create=False)
     for line in print_lines(run_search(session, query, limit), as_json=as_json):
+        click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@friendly
+def merge(db_path: Path | None, sources: tuple[Path, ...]) -> None:
+    """Merge analysts' stores into this one: documents matched by text, each analyst's
+    annotations kept as their layer; merging again brings only what changed."""
+    from annotate.model import ArcmarkError
+    from annotate.team.merge import merge_stores
+
+    for path in sources:
+        if not path.is_file():
+            raise ArcmarkError(f"{path}: no such store file")
+    session = open_session(db_path)
+    with _Progress("Merging") as bar:
+        report = merge_stores(session, sources, progress=bar.update)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for error in report.errors:
+        click.echo(f"arcmark: {error}", err=True)
+    click.echo(report.summary())
+    if report.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--annotators", default=None, help="Only these annotators (comma-separated).")
+@click.option("--curated", "include_curated", is_flag=True,
+              help="Count the curated layer as one more annotator.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@friendly
+def agreement(db_path: Path | None, annotators: str | None, include_curated: bool,
+              as_json: bool) -> None:
+    """Inter-annotator agreement per pair of annotators and label: entity F1 (exact and
+    overlapping spans), token Cohen's kappa and Krippendorff's alpha, relation F1."""
+    from annotate.team.agreement import agreement as measure
+    from annotate.team.report import agreement_lines
+
+    session = open_session(db_path, create=False)
+    names = [n.strip() for n in annotators.split(",") if n.strip()] if annotators else None
+    report = measure(session, names, include_curated=include_curated)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    for line in agreement_lines(report):
         click.echo(line)
 
 

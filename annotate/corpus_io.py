@@ -9,6 +9,7 @@ from annotate.importing import ImportResult
 from annotate.model import ArcmarkError, Change
 from annotate.record_checks import cut
 from annotate.session import Session
+from annotate.team import layers
 
 
 MESSAGE_LIMIT = 300  # characters of one error line: a file's values are cut, not echoed whole
@@ -84,15 +85,19 @@ def _add(total: ImportResult, part: ImportResult) -> None:
 
 def export_path(session: Session, fmt: str, out: Path, *, status: str | None = None,
                 ids: list[int] | None = None, progress: Callable[[int], object] | None = None,
-                cancelled: Callable[[], bool] | None = None):  # type: ignore[no-untyped-def]
-    """Export the corpus (optionally only documents with `status`, or `ids`) to `out`.
+                cancelled: Callable[[], bool] | None = None,
+                layer: str = "auto"):  # type: ignore[no-untyped-def]
+    """Export the corpus (optionally only documents with `status`, or `ids`) to `out`;
+    `layer` says whose annotations (see `annotate.team.layers`: a layer's name, `curated`,
+    `all`, or `auto`: a document's curated layer where it has one, else all it holds).
 
     A target that cannot be written (a missing or read-only folder, a full disk) is one
     ArcmarkError line; the exporters leave no partial file behind."""
     from annotate.formats import export_corpus
 
     try:
-        return export_corpus(fmt, session.corpus(status=status, ids=ids), session.schema,
+        documents = layers.for_export(session.corpus(status=status, ids=ids), layer)
+        return export_corpus(fmt, documents, session.schema,
                              Path(out), progress=progress, cancelled=cancelled)
     except (FileExistsError, NotADirectoryError) as exc:  # a file where a folder must be
         raise ArcmarkError(f"{out}: cannot write the export ({exc.filename} is a file, "

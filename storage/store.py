@@ -29,8 +29,9 @@ from storage.errors import (
     explain, translate, translated, with_busy,
 )
 from storage.label_schema import StoreLabelSchema
-from storage.migrations import DERIVED, migration_names, migrations
+from storage.migrations import DERIVED, READABLE_WITHOUT, migration_names, migrations
 from storage.model_runs import StoreModelRuns
+from storage.team import StoreTeam
 from storage.tables import now
 from storage.trust import (
     UntrustedStore, bounded, check_schema, expected_objects, limit, schema_objects,
@@ -55,7 +56,7 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "arcmark.db"
 
 
-class Store(StoreChanges, StoreLabelSchema, StoreModelRuns):
+class Store(StoreChanges, StoreLabelSchema, StoreModelRuns, StoreTeam):
     """A corpus store. Not thread-safe: use it from one thread (or open one per thread)."""
 
     def __init__(self, path: Path | str, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_S,
@@ -148,8 +149,10 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns):
             if not pending:
                 return
             if self.read_only:
-                if {m.name for m in pending} <= DERIVED:
-                    self._indexed = False  # read the texts and sentences whole instead
+                names = {m.name for m in pending}
+                if names <= DERIVED | READABLE_WITHOUT:
+                    # read the texts and sentences whole instead
+                    self._indexed = not names & DERIVED
                     return
                 raise StoreError(f"{self.path}: the store needs an upgrade but is read-only")
             if applied:

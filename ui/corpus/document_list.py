@@ -28,9 +28,10 @@ COLUMNS = ("Title", "Status", "Ent.", "Rel.")
 HEADER_TIPS = ("Document title", "New, in progress or done",
                "Entities (suggested and accepted; orange: suggestions to review)", "Relations")
 REVIEW_COLOUR = "#a15c00"
-STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done"}
+STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "curated": "Curated"}
 SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-STATUS_COLOUR = {"new": "#5f6b7a", "in_progress": "#a15c00", "done": "#1b7a3a"}
+STATUS_COLOUR = {"new": "#5f6b7a", "in_progress": "#a15c00", "done": "#1b7a3a",
+                 "curated": "#1f6f8b"}
 
 
 class DocumentListModel(ReadOnlyTableModel):

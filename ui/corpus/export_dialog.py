@@ -21,7 +21,7 @@ FORMAT_NAMES = {
 }
 SUFFIX = {"jsonl": ".jsonl", "spacy": ".spacy", "conll": ".conll", "graphml": ".graphml"}
 STATUSES = [("All documents", None), ("Done", "done"), ("In progress", "in_progress"),
-            ("New", "new")]
+            ("New", "new"), ("Curated", "curated")]
 
 
 @dataclass(frozen=True)

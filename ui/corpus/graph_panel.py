@@ -24,7 +24,7 @@ from ui.corpus.search_panel import HTML_ROLE, MATCH_COLOUR, HitDelegate
 
 Index = QModelIndex | QPersistentModelIndex
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 3
-STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done"}
+STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "curated": "Curated"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,10 @@ from annotate.session import Session
 from annotate.statistics import CorpusStatistics, corpus_statistics
 
 STATUS_COLOURS = {"new": "#94a3b8", "in_progress": "#e0a030", "done": "#2f9e5b",
-                  "suggested": "#c9b6f2", "accepted": "#2f9e5b", "rejected": "#d1495b",
+                  "curated": "#1f6f8b", "suggested": "#c9b6f2", "accepted": "#2f9e5b", "rejected": "#d1495b",
                   "pending": "#cbd5e1"}
 STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done",
-               "suggested": "Suggested", "accepted": "Accepted", "rejected": "Rejected",
+               "curated": "Curated", "suggested": "Suggested", "accepted": "Accepted", "rejected": "Rejected",
                "pending": "Not reviewed"}
 BAR, GAP, PAD = 16.0, 6.0, 8.0
 
