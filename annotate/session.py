@@ -398,6 +398,23 @@ class Session:
         return self._run(edits.delete_rows(self.store, "relations", [rel.id],
                                            f"Delete {rel.label} relation"))
 
+    @_action
+    def accept_relation(self, relation_id: int) -> Change:
+        rel = self.relation(relation_id)
+        if rel.status == "accepted":
+            raise ValidationError("the relation is already accepted")
+        return self._run(edits.update_relation(self.store, rel, f"Accept {rel.label} relation",
+                                               self.annotator, status="accepted"))
+
+    @_action
+    def reject_relation(self, relation_id: int) -> Change:
+        """A rejected relation stays stored (hidden), so it is never suggested again."""
+        rel = self.relation(relation_id)
+        if rel.status == "rejected":
+            raise ValidationError("the relation is already rejected")
+        return self._run(edits.update_relation(self.store, rel, f"Reject {rel.label} relation",
+                                               self.annotator, status="rejected"))
+
     # --- documents -------------------------------------------------------------------------------
 
     @_action

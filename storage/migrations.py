@@ -338,3 +338,24 @@ def _create_merge_tables(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX idx_merged_rows_source ON merged_rows(source_id)")
+
+
+@migrations()
+def m009_trained_models(db: Database) -> None:
+    """Models trained on the store's reviewed documents (kept in a folder beside the store:
+    the row records where, from which base, on how much data and how well they scored),
+    and the score of each suggested relation (NULL for a person's)."""
+    db.execute(
+        """
+        CREATE TABLE trained_models (
+            version INTEGER PRIMARY KEY,
+            base TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            train_documents INTEGER NOT NULL,
+            held_out TEXT NOT NULL DEFAULT '[]',
+            counts TEXT NOT NULL DEFAULT '{}',
+            scores TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    db.execute("ALTER TABLE relations ADD COLUMN score REAL")
