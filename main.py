@@ -267,6 +267,21 @@ def search(db_path: Path | None, limit: int, as_json: bool, query: str) -> None:
         click.echo(line)
 
 
+@cli.command()
+@db_option
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="The backup file to create (never overwritten).")
+@friendly
+def backup(db_path: Path | None, out: Path) -> None:
+    """Copy the store safely, even while windows are writing to it."""
+    from storage.backup import backup_store
+    from storage.store import default_store_path
+
+    result = backup_store(db_path or default_store_path(), out)
+    click.echo(f"backed up {result.documents} document{'s' * (result.documents != 1)} to "
+               f"{result.path} ({result.size / 1e6:.1f} MB)")
+
+
 class _Progress:
     """A progress bar on stderr when it is a terminal; silent otherwise (logs stay one line)."""
 
