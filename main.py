@@ -2,7 +2,8 @@
 
     python main.py [gui] [--db PATH]
     python main.py import [--db PATH] [--encoding ENC] PATH...
-    python main.py ner [--db PATH] [--model NAME] [--processes N]
+    python main.py ner [--db PATH] [--model NAME] [--processes N | --dask ADDRESS|local[:N]]
+    python main.py backup [--db PATH] --out FILE
     python main.py export [--db PATH] --format FMT --out PATH [--status done]
     python main.py stats [--db PATH] [--json]
     python main.py search QUERY [--db PATH] [--limit N] [--json]
@@ -264,17 +265,25 @@ def _new_store_removed_on_failure(db_path: Path | None) -> Iterator[None]:
                    "or a model trained on this store: latest or vN.")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes for the model.")
+@click.option("--dask", "dask", default=None, metavar="ADDRESS|local[:N]",
+              help="Run the model on a Dask cluster: a scheduler's address (tcp://host:8786), "
+                   "or local[:N] for N worker processes started here (needs: "
+                   "pip install .[dask]).")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000),
-              help="Texts per batch in nlp.pipe.")
+              help="Texts per batch in nlp.pipe (and per task on Dask).")
 @friendly
-def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int) -> None:
+def ner(db_path: Path | None, model: str | None, processes: int, dask: str | None,
+        batch_size: int) -> None:
     """Pre-annotate the documents that have no suggestions from this model yet."""
+    from annotate.model import ArcmarkError
     from annotate.preannotate import preannotate
 
+    if dask is not None and processes > 1:
+        raise ArcmarkError("--processes and --dask exclude each other: Dask runs the workers")
     session = open_session(db_path, create=False)
     with _Progress("Pre-annotating") as bar:
-        result = preannotate(session, model=model, processes=processes, batch_size=batch_size,
-                             progress=bar.update)
+        result = preannotate(session, model=model, processes=processes, dask=dask,
+                             batch_size=batch_size, progress=bar.update)
     click.echo(f"{result.documents} document{'s' * (result.documents != 1)} pre-annotated with "
                f"{result.model}: {result.entities} suggestions added")
 
@@ -480,6 +489,21 @@ def evaluate(db_path: Path | None, version: str, as_json: bool) -> None:
         return
     for line in score_lines(report):
         click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="The backup file to create (never overwritten).")
+@friendly
+def backup(db_path: Path | None, out: Path) -> None:
+    """Copy the store safely, even while windows are writing to it."""
+    from storage.backup import backup_store
+    from storage.store import default_store_path
+
+    result = backup_store(db_path or default_store_path(), out)
+    click.echo(f"backed up {result.documents} document{'s' * (result.documents != 1)} to "
+               f"{result.path} ({result.size / 1e6:.1f} MB)")
 
 
 class _Progress:
