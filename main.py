@@ -144,13 +144,15 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
 @click.option("--encoding", default=None, help="Text encoding of the files (e.g. cp1251, latin-1); "
                                                "detected when omitted.")
 @click.option("--format", "fmt", default=None,
-              help="Force an import format (text, jsonl, brat, doccano); detected when omitted.")
+              help="Force an import format (text, jsonl, brat, doccano, html, pdf, docx, eml); "
+                   "detected from the file name when omitted.")
 @click.option("-r", "--recursive", is_flag=True, help="Also import the files in subfolders.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @friendly
 def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | None,
                fmt: str | None, recursive: bool, paths: tuple[Path, ...]) -> None:
-    """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano) and brat folders."""
+    """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano), brat folders, and the
+    documents analysts receive: web pages (.html), PDF, Word (.docx) and e-mail (.eml)."""
     from annotate.corpus_io import import_path
     from annotate.model import ArcmarkError
 
