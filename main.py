@@ -191,7 +191,7 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
                                                "detected when omitted.")
 @click.option("--format", "fmt", default=None,
               help="Force an import format (text, jsonl, prodigy, brat, doccano, labelstudio, "
-                   "xmi); detected when omitted.")
+                   "xmi, html, pdf, docx, eml); detected from the file when omitted.")
 @click.option("-r", "--recursive", is_flag=True, help="Also import the files in subfolders.")
 @click.option("--strict-labels", is_flag=True,
               help="Refuse a file using a label the store's schema lacks (by default such "
@@ -204,7 +204,8 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
 def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | None,
                fmt: str | None, recursive: bool, strict_labels: bool, status: str | None,
                paths: tuple[Path, ...]) -> None:
-    """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano) and brat folders."""
+    """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano), brat folders, and the
+    documents analysts receive: web pages (.html), PDF, Word (.docx) and e-mail (.eml)."""
     from annotate.corpus_io import import_path
     from annotate.model import ArcmarkError
 

@@ -79,7 +79,8 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
             report.cancelled = True
             break
     if seen == 0:
-        raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json or brat .ann)")
+        raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json, brat .ann, "
+                           ".html, .pdf, .docx or .eml)")
     return report
 
 

@@ -34,7 +34,8 @@ def _out(tmp_path, fmt):
 
 def test_names():
     assert exporter_names() == ["brat", "conll", "csv", "graphml", "jsonl", "prodigy", "spacy"]
-    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano"]
+    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano",
+                                "html", "pdf", "docx", "eml"]
 
 
 def test_unknown_formats_are_one_line_errors(tmp_path):

@@ -80,6 +80,21 @@ def _importer(fmt: str) -> Importer:
     return importers[fmt]
 
 
+def importer_for_suffix(suffix: str) -> Importer | None:
+    """The importer of received documents (web page, PDF, Word, e-mail, ...) that claims
+    this file suffix; None for the suffixes read above (text, JSON, brat) and unknown ones."""
+    suffix = suffix.lower()
+    if suffix in _TEXT_SUFFIXES + _JSON_SUFFIXES + (".ann",):
+        return None
+    return next((i for i in _registry()[1].values() if suffix in i.suffixes), None)
+
+
+def importable_suffixes() -> tuple[str, ...]:
+    """Every file suffix an import without --format reads."""
+    extra = (s for i in _registry()[1].values() for s in i.suffixes)
+    return tuple(dict.fromkeys(_TEXT_SUFFIXES + _JSON_SUFFIXES + (".ann",) + tuple(extra)))
+
+
 def export_target_is_folder(fmt: str) -> bool:
     """Whether `out` names a folder (brat, csv) rather than a file for this format."""
     return _exporter(fmt).folder
@@ -142,7 +157,8 @@ def count_sources(path: Path, *, recursive: bool = False) -> int:
         total += len(entries.links)
         files = [p for p in entries.files if not p.name.endswith(SCHEMA_SUFFIX)]
         anns = {p.stem for p in files if p.suffix.lower() == ".ann"}
-        total += sum(1 for p in files if p.suffix.lower() in _TEXT_SUFFIXES + _JSON_SUFFIXES
+        total += sum(1 for p in files if p.suffix.lower() in importable_suffixes()
+                     and p.suffix.lower() != ".ann"
                      and not (anns and p.suffix.lower() in (".txt", ".md")))
         total += len(anns)
         if recursive:
@@ -167,6 +183,8 @@ def _read_file(path: Path, schema: Schema, encoding: str | None, fmt: str | None
         yield read_brat_document(path, schema, encoding)
     elif suffix in _JSON_SUFFIXES:
         yield from _importer("jsonl").read(path, schema, encoding)
+    elif (received := importer_for_suffix(suffix)) is not None:
+        yield from received.read(path, schema, encoding)
     else:
         yield from _importer("text").read(path, schema, encoding)
 
@@ -186,7 +204,8 @@ def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | 
         suffix = file.suffix.lower()
         if file.name.endswith(SCHEMA_SUFFIX) or (brat and suffix in (".txt", ".ann", ".md")):
             continue  # a brat collection's documents are its .txt/.ann pairs; README.md is not one
-        if fmt is None and suffix in _TEXT_SUFFIXES + _JSON_SUFFIXES:
+        if fmt is None and (suffix in _TEXT_SUFFIXES + _JSON_SUFFIXES
+                            or importer_for_suffix(suffix) is not None):
             yield from _read_file(file, schema, encoding, None)
         elif fmt is not None and fmt != "brat" and suffix in _importer(fmt).suffixes:
             yield from _importer(fmt).read(file, schema, encoding)
