@@ -33,7 +33,7 @@ def _out(tmp_path, fmt):
 
 
 def test_names():
-    assert exporter_names() == ["brat", "conll", "csv", "graphml", "jsonl", "prodigy", "spacy"]
+    assert exporter_names() == ["brat", "conll", "csv", "csv-raw", "graphml", "jsonl", "prodigy", "spacy"]
     assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano",
                                 "html", "pdf", "docx", "eml"]
 
