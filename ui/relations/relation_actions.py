@@ -53,17 +53,6 @@ class RelationActions(QObject):
             self.window.addAction(action)
         return action
 
-    def shortcut_rows(self, schema) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-        """(what, keys) for the shortcuts dialog: the Relation menu and the label keys."""
-        native = QKeySequence.SequenceFormat.NativeText
-        rows = [(a.text().replace("&", "").rstrip("…"),
-                 ", ".join(k.toString(native) for k in a.shortcuts()))
-                for a in (self.mark_head, self.mark_tail, self.new_relation, self.cancel,
-                          self.swap, self.delete)]
-        rows += [(f"Relation {label.name} (in the label menu)", label.key)
-                 for label in schema.relation_labels if label.key]
-        return rows
-
     def bind(self, view: QWidget, entity_table: QWidget, relation_table: QWidget) -> None:
         for widget in (view, entity_table):
             widget.addActions([self.mark_head, self.mark_tail, self.cancel])

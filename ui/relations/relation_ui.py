@@ -231,7 +231,15 @@ class RelationUi(QObject):
         allowed = (self.session.schema.allowed_relations(head.label, tail.label)
                    if head is not None and tail is not None else ())
         row = self.table.source.row(rel.id)
-        panel.show_relation(rel, head, tail, allowed, row.evidence if row is not None else "")
+        panel.show_relation(rel, head, tail, allowed, row.evidence if row is not None else "",
+                            swappable=self._swappable(rel.label, rel.directed, head, tail))
+
+    def _swappable(self, label: str, directed: bool, head: Entity | None,
+                   tail: Entity | None) -> bool:
+        """Whether Swap would be accepted: directed, and allowed from tail to head."""
+        if not directed or head is None or tail is None:
+            return False
+        return not self.session.schema.why_not(label, tail.label, head.label)
 
     def _show_entity(self) -> None:
         entity = self._entity(self.view.selected_span()) if self.view.selected_span() else None
@@ -251,7 +259,8 @@ class RelationUi(QObject):
         has_doc = self.presenter.document is not None
         row = self.table.source.row(self.current) if self.current is not None else None
         a.delete.setEnabled(row is not None)
-        a.swap.setEnabled(row is not None and row.directed)
+        a.swap.setEnabled(row is not None and self._swappable(
+            row.label, row.directed, self._entity(row.head_id), self._entity(row.tail_id)))
         a.new_relation.setEnabled(has_doc)
         a.mark_head.setEnabled(has_doc)
         a.mark_tail.setEnabled(has_doc)
