@@ -382,7 +382,7 @@ def test_arc_display_modes_are_in_the_relation_menu(qtbot, window):
     menu = window.relation_ui.menu
     texts = [a.text() for a in menu.actions()]
     assert any("Mark as &Head" == t for t in texts) and any("Delete" in t for t in texts)
-    arcs = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    arcs = next(a.menu() for a in menu.actions() if a.menu() is not None and "Arc" in a.text())
     arcs.actions()[2].trigger()  # no relations
     assert window.view.arc_mode() == "none"
     arcs.actions()[1].trigger()

@@ -74,7 +74,8 @@ class WindowActions(QObject):
         self.reject = self._make("Re&ject", _keys("X"), "Reject the selected entity (X)",
                                  review=True)
         self.delete = self._make("&Delete", _keys("Del", "Backspace"),
-                                 "Delete the selected entity (Del)", review=True)
+                                 "Delete the selected entity, or the relation of the selected arc"
+                                 " (Del)", review=True)
         self.next_entity = self._make("&Next Entity", _keys("Tab", "J"),
                                       "Select the next entity (Tab)", review=True)
         # Shift+Tab arrives as Backtab: Qt matches it to Shift+Tab (a second "Backtab"

@@ -179,7 +179,7 @@ class MainWindow(WindowFrame):
         a.find_previous.triggered.connect(lambda: self.find_bar.request(False))
         a.accept.triggered.connect(review.accept)
         a.reject.triggered.connect(review.reject)
-        a.delete.triggered.connect(review.delete)
+        a.delete.triggered.connect(self._on_delete_triggered)
         a.next_entity.triggered.connect(lambda: review.move(1))
         a.previous_entity.triggered.connect(lambda: review.move(-1))
         a.accept_all.triggered.connect(lambda: review.accept_all())
@@ -204,6 +204,7 @@ class MainWindow(WindowFrame):
         a.about.triggered.connect(lambda: dialogs.show_about(self, self.session))
         self.relation_actions.open_example.triggered.connect(self.open_example)
         view.span_selection_changed.connect(self._on_view_span_selection_changed)
+        view.arc_selection_changed.connect(lambda _arc: self._update_actions())
         view.context_menu_requested.connect(review.context_menu)
         self.table.entity_selected.connect(self._on_table_entity_selected)
         self.palette.label_activated.connect(review.apply_label)
@@ -346,7 +347,7 @@ class MainWindow(WindowFrame):
         selected = self.presenter.entity(self.view.selected_span())
         a.accept.setEnabled(selected is not None and selected.status != "accepted")
         a.reject.setEnabled(selected is not None and selected.status != "rejected")
-        a.delete.setEnabled(selected is not None)
+        a.delete.setEnabled(selected is not None or self.view.selected_arc() is not None)
         a.cancel_job.setEnabled(self.runner.busy)
         if self.session.read_only:  # reading and exporting only
             for action in (a.undo, a.redo, a.accept_all, a.mark_done, a.mark_in_progress,
@@ -386,8 +387,7 @@ class MainWindow(WindowFrame):
             found.insert(1, ("Search", self.corpus_ui.search_panel.edit))
         if self.tabs.currentIndex() != DOCUMENT_TAB:
             found = [found[0], ("Corpus view", self.tabs.currentWidget())]
-        return [(name, w) for name, w in found
-                if w.isVisible() and not w.visibleRegion().isEmpty()]
+        return [(name, w) for name, w in found if w.isVisible() and w.width() > 0]
 
     def cycle_panels(self, step: int) -> None:
         """F6 / Shift+F6: the keyboard focus to the next / previous panel."""
@@ -439,6 +439,14 @@ class MainWindow(WindowFrame):
     def _on_view_span_selection_changed(self, entity_id: int | None) -> None:
         self.table.select_entity(entity_id)
         self._update_actions()
+
+    def _on_delete_triggered(self) -> None:
+        """Del in the text or the entity table: the selected entity, else the selected arc."""
+        arc = self.view.selected_arc()
+        if self.review.selected() is None and arc is not None:
+            self.relation_ui.delete(arc)
+        else:
+            self.review.delete()
 
     def _on_table_entity_selected(self, entity_id: int | None) -> None:
         self.review.select(entity_id)
