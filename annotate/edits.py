@@ -135,6 +135,24 @@ def set_status_many(store: Store, entities: Sequence[Entity], status: str, descr
     return Command(description, changes)
 
 
+def reject_entity(entity: Entity, relations: Sequence[Relation], annotator: str | None
+                  ) -> Command:
+    """Reject an entity and every relation that uses it and is not rejected yet, in one
+    command (undo brings them all back): a relation stands only on entities that stand."""
+    at = now()
+    used = [r for r in relations if entity.id in (r.head_id, r.tail_id) and r.status != "rejected"]
+    before = entity_row(entity)
+    changes = (RowChange("entities", entity.id, before,
+                         {**before, "status": "rejected", "annotator": annotator,
+                          "updated_at": at}),)
+    changes += tuple(RowChange("relations", r.id, relation_row(r),
+                               relation_row(replace(r, status="rejected", annotator=annotator,
+                                                    updated_at=at)))
+                     for r in used)
+    extra = f" and its {len(used)} relation{'s' * (len(used) != 1)}" if used else ""
+    return Command(f"Reject “{_short(entity.text)}”{extra}", changes)
+
+
 def delete_entity(store: Store, entity: Entity, relations: Sequence[Relation],
                   annotator: str | None) -> Command:
     """Delete an entity and every relation that uses it (undo restores them all)."""

@@ -100,6 +100,11 @@ class Session:
         changed, self._schema = schema != self._schema, schema
         return changed
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the store (see
+        `Store.data_version`): how a window notices other writers."""
+        return self.store.data_version()
+
     @property
     def read_only(self) -> bool:
         return self.store.read_only
@@ -302,14 +307,22 @@ class Session:
 
     @_action
     def reject_entity(self, entity_id: int) -> Change:
+        """Reject the entity and the relations that use it (one undoable step)."""
         entity = self.entity(entity_id)
-        return self._run(edits.update_entity(
-            self.store, entity, f"Reject “{entity.text}”", self.annotator, status="rejected"))
+        if entity.status == "rejected":
+            raise ValidationError(f"“{entity.text}” is already rejected")
+        used = [relation_from_row(r) for r in self.store.relations_of(entity.id)]
+        return self._run(edits.reject_entity(entity, used, self.annotator))
 
     @_action
-    def accept_all(self, doc_id: int, label: str | None = None) -> Change:
+    def accept_all(self, doc_id: int, label: str | None = None,
+                   ids: Iterable[int] | None = None) -> Change:
+        """Accept the document's suggestions (of `label`); with `ids`, only those of them
+        (what the analyst sees), never one written meanwhile and not yet shown."""
+        wanted = set(ids) if ids is not None else None
         targets = [e for e in self.entities(doc_id) if e.status == "suggested"
-                   and (label is None or e.label == label)]
+                   and (label is None or e.label == label)
+                   and (wanted is None or e.id in wanted)]
         if not targets:
             raise ValidationError("no suggestions to accept")
         what = f"{len(targets)} {label + ' ' if label else ''}suggestion{'s' * (len(targets) != 1)}"
@@ -336,6 +349,9 @@ class Session:
             raise ValidationError("a relation links two entities of the same document")
         if head.id == tail.id:
             raise ValidationError("a relation needs two different entities")
+        for entity in (head, tail):
+            if entity.status == "rejected":
+                raise ValidationError(f"“{entity.text}” is rejected: accept it before relating it")
         reason = self.schema.why_not(label, head.label, tail.label)
         if reason:
             raise ValidationError(reason)

@@ -278,5 +278,12 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns, StoreTeam):
             self._checkpointer.committed()
 
     @translated
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version` on this connection: it changes whenever another
+        connection (another process, a background job) commits to the file, never for this
+        connection's own commits. Cheap enough to poll: no table is read."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    @translated
     def integrity_check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]

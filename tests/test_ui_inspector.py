@@ -60,7 +60,10 @@ def test_the_label_list_holds_only_what_the_schema_allows_for_the_pair(window):
     assert names == allowed
     assert "LEADS" in names and "LOCATED_IN" in names and "MEMBER_OF" not in names
     assert panel(window).label.currentData() == "LEADS"
-    assert panel(window).swap.isEnabled()
+    # GPE LEADS PERSON is not in the schema: Swap is not offered, and says why
+    assert not panel(window).swap.isEnabled()
+    assert "The schema has no LEADS from GPE to PERSON" in panel(window).swap.toolTip()
+    assert not window.relation_actions.swap.isEnabled()
 
 
 def test_a_relabel_the_store_refuses_shows_the_stored_label_again(window):

@@ -382,7 +382,7 @@ def test_arc_display_modes_are_in_the_relation_menu(qtbot, window):
     menu = window.relation_ui.menu
     texts = [a.text() for a in menu.actions()]
     assert any("Mark as &Head" == t for t in texts) and any("Delete" in t for t in texts)
-    arcs = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    arcs = next(a.menu() for a in menu.actions() if a.menu() is not None and "Arc" in a.text())
     arcs.actions()[2].trigger()  # no relations
     assert window.view.arc_mode() == "none"
     arcs.actions()[1].trigger()
@@ -450,7 +450,7 @@ def test_the_shortcuts_dialog_lists_relation_keys_too(qtbot, window):
                   if isinstance(w, QDialog) and w.objectName() == "shortcutsDialog")
     table = dialog.findChild(QTableWidget)
     rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
-    assert rows["Mark as Head"] == "[" and rows["Mark as Tail"] == "]"
-    assert rows["Relation ALLY_OF (in the label menu)"] == "1"
-    assert rows["Label as PERSON"] == "P"
+    assert rows["Relation › Mark as Head"] == "[" and rows["Relation › Mark as Tail"] == "]"
+    assert rows["New Relation’s Label › ALLY_OF"] == "1"
+    assert rows["Entity › Label Selection As › PERSON"] == "P"
     dialog.close()

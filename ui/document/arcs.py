@@ -81,6 +81,7 @@ class ArcLayer:
         self._shapes: list[_Shape] = []
         self._labels: dict[str, tuple[QStaticText, float]] = {}
         self.font = QFont()
+        self.lift = 0.0  # room kept between a line and its arcs (for label tags)
         self.set_font(QFont())
 
     # --- data ---------------------------------------------------------------------------
@@ -251,7 +252,7 @@ class ArcLayer:
                 if self.mode == "selected" and not touches and arc.id != selected_arc:
                     continue
                 faded = selected_span is not None and not touches and arc.id != selected_arc
-                top = frame.tops[block_index] + layout.lineAt(piece.line).y()
+                top = frame.tops[block_index] + layout.lineAt(piece.line).y() - self.lift
                 self._draw(painter, arc, piece, frame.x, top, arc.id == selected_arc, faded)
 
     def _label(self, text: str) -> tuple[QStaticText, float]:

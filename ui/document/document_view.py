@@ -32,7 +32,7 @@ from ui.document.view_data import ARC_MODES, IntervalIndex, SpanStyle, ViewArc, 
 from ui.document.view_layout import Frame, SpacedDocumentLayout
 from ui.document.view_mouse import MouseMixin
 from ui.document.view_navigation import NavigationMixin
-from ui.document.view_paint import Painted, nest, paint_fills, paint_overlays
+from ui.document.view_paint import Painted, nest, paint_fills, paint_label_tags, paint_overlays
 
 __all__ = ["DocumentView", "SpanStyle", "ViewArc", "ViewSpan"]
 
@@ -72,6 +72,8 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
         self._last_selection: tuple[int, int] | None = None
         self._arcs = ArcLayer(self._spans, self.is_span_visible)
         self._base_gap = 8.0
+        self._label_tags = False  # View → Label Tags: each label written above its entity
+        self.painted_tags: list[QRectF] = []  # the tags of the last paint
         self._setup_document()
         self._setup_look()
         self._init_mouse()
@@ -115,13 +117,27 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
     def setFont(self, font: QFont) -> None:  # noqa: N802 (Qt override)
         super().setFont(font)
         self._arcs.set_font(font)
+        if self._label_tags:
+            self._arcs.lift = self._arcs.metrics.height() + 2.0
         self._base_gap = max(round(self.fontMetrics().height() * 0.42), 4)
         self.document().documentLayout().relayout_all()
 
     def _line_gaps(self, block, layout) -> list[float]:
         levels = self._arcs.line_levels(block, layout)
         step = self._arcs.level_height
-        return [self._base_gap + level * step for level in levels]
+        return [self._base_gap + self._arcs.lift + level * step for level in levels]
+
+    def set_label_tags(self, on: bool) -> None:
+        """Write each entity's label above it (the lines move apart to make room)."""
+        if on == self._label_tags:
+            return
+        self._label_tags = on
+        self._arcs.lift = self._arcs.metrics.height() + 2.0 if on else 0.0
+        self.document().documentLayout().relayout_all()
+        self.viewport().update()
+
+    def label_tags(self) -> bool:
+        return self._label_tags
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         side = max(0, (self.width() - MAX_TEXT_WIDTH) // 2)
@@ -345,6 +361,8 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         paint_overlays(painter, items, self._selected, self._head, self._tail, self._arcs.font)
+        if self._label_tags:
+            self.painted_tags = paint_label_tags(painter, items, self._arcs.font)
         self._arcs.paint(painter, frame, self._selected, self._selected_arc)
         self._paint_drag(painter)
         painter.end()

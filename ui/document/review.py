@@ -95,9 +95,19 @@ class EntityReview:
             self.select(neighbour)
 
     def accept_all(self, label: str | None = None) -> None:
+        """Accept the suggestions on screen (of `label`): exactly the ids the analyst sees,
+        never one another program wrote meanwhile; the status bar says how many."""
         doc_id = self.presenter.doc_id
-        if doc_id is not None:
-            self.hub.perform(lambda: self.session.accept_all(doc_id, label))
+        if doc_id is None:
+            return
+        shown = [e.id for e in self.presenter.entities() if e.status == "suggested"
+                 and (label is None or e.label == label) and self._visible(e)]
+        if not shown:
+            self.hub.say("No suggestions on screen to accept", error=True)
+            return
+        change = self.hub.perform(lambda: self.session.accept_all(doc_id, label, ids=shown))
+        if change is not None:
+            self.hub.say(f"{change.description} — Ctrl+Z undoes it")
 
     def move(self, direction: int) -> None:
         entity_id = self.view.next_span(direction)

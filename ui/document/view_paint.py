@@ -6,7 +6,8 @@
 - overlapping entities: each nesting level is inset a little more, so the
   outer entity's colour stays visible above and below the inner one;
 - selected: a strong dark outline; relation head / tail being built: a thick
-  blue / magenta outline with a small tag above.
+  blue / magenta outline with a small tag above;
+- with View → Label Tags: each entity's label written above its text, brat-style.
 """
 from __future__ import annotations
 
@@ -158,6 +159,30 @@ def paint_overlays(painter: QPainter, items: list[Painted], selected: int | None
         if span.id in (head, tail) and item.rects:
             _tag(painter, item.rects[0], "head" if span.id == head else "tail",
                  HEAD if span.id == head else TAIL, font)
+
+
+def paint_label_tags(painter: QPainter, items: list[Painted], font: QFont) -> list[QRectF]:
+    """Each entity's label in a small box above its first line (a tag that would cover
+    one already drawn is left out: the tooltip still names the label); returns the boxes."""
+    metrics = QFontMetricsF(font)
+    painter.setFont(font)
+    drawn: list[QRectF] = []
+    for item in sorted(items, key=lambda i: i.depth):
+        if not item.rects:
+            continue
+        first = item.rects[0]
+        width = metrics.horizontalAdvance(item.span.label) + 6
+        box = QRectF(first.left(), first.top() - metrics.height() - 1, width, metrics.height())
+        if any(box.intersects(other) for other in drawn):
+            continue
+        drawn.append(box)
+        base = colour(item.span.colour)
+        painter.setPen(QPen(base.darker(135), 1.0))
+        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.drawRoundedRect(box, 2.5, 2.5)
+        painter.setPen(QColor("#1b1f24") if item.span.status != "rejected" else REJECTED)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, item.span.label)
+    return drawn
 
 
 def _tag(painter: QPainter, rect: QRectF, text: str, fill: QColor, font: QFont) -> None:

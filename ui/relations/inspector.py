@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QFormLayout,
@@ -56,6 +57,9 @@ class RelationInspector(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Relation", parent)
         self.setObjectName("relationInspector")
+        # the inspector takes the focus back from a button it disables (Delete): Qt would
+        # pass it on to the next field, a filter where the next key would be typed
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.relation: Relation | None = None
         self.summary = QLabel(self)
         self.summary.setObjectName("relationSummary")
@@ -125,12 +129,22 @@ class RelationInspector(QGroupBox):
 
     def show_relation(self, relation: Relation | None, head: Entity | None = None,
                       tail: Entity | None = None, allowed: Sequence[RelationLabel] = (),
-                      evidence: str = "") -> None:
-        """Show `relation` (None: nothing selected); `allowed` are the labels it may take."""
+                      evidence: str = "", swappable: bool = True) -> None:
+        """Show `relation` (None: nothing selected); `allowed` are the labels it may take,
+        `swappable` whether the schema allows it the other way round."""
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and self.isAncestorOf(focus)
         self.relation = relation
         for widget in (self.label, self.swap, self.note, self.delete,
                        *self.confidence.buttons()):
             widget.setEnabled(relation is not None)
+        self._fill(relation, head, tail, allowed, evidence, swappable)
+        focus = QApplication.focusWidget()
+        if had_focus and (focus is None or not self.isAncestorOf(focus)):
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill(self, relation: Relation | None, head: Entity | None, tail: Entity | None,
+              allowed: Sequence[RelationLabel], evidence: str, swappable: bool) -> None:
         with QSignalBlocker(self.label):
             self.label.clear()
             for option in allowed:
@@ -154,9 +168,12 @@ class RelationInspector(QGroupBox):
                 self.label.addItem(relation.label, relation.label)
                 at = self.label.count() - 1
             self.label.setCurrentIndex(at)
-        self.swap.setEnabled(relation.directed)
-        self.swap.setToolTip("Swap head and tail" if relation.directed
-                             else f"{relation.label} is symmetric: it has no direction")
+        self.swap.setEnabled(relation.directed and swappable)
+        self.swap.setToolTip("Swap head and tail (Ctrl+Shift+E)" if relation.directed and swappable
+                             else f"{relation.label} is symmetric: it has no direction"
+                             if not relation.directed
+                             else f"The schema has no {relation.label} from "
+                                  f"{tail.label if tail else '?'} to {head.label if head else '?'}")
         self._check_confidence(relation.confidence)
         if not self.note.hasFocus() or self.note.text() == relation.note:
             self.note.setText(relation.note)

@@ -30,10 +30,20 @@ class RelationActions(QObject):
         self.cancel = self._make("&Cancel New Relation", ["Esc"], "Forget the marked head and "
                                  "tail (Esc)", local=True)
         self.delete = self._make("&Delete Relation", ["Ctrl+Del"], "Delete the selected relation")
-        # Del in the relation table, and in the text while an arc (not an entity) is selected
-        self.delete_key = self._make("Delete Relation", ["Del", "Backspace"], local=True)
+        # Del in the relation table (in the text, Entity → Delete takes the selected arc)
+        self.delete_key = self._make("Delete the Selected Row", ["Del", "Backspace"],
+                                     "Delete the relation selected in the table (Del)",
+                                     local=True)
         self.swap = self._make("&Swap Direction", ["Ctrl+Shift+E"],
                                "Swap head and tail of the selected relation")
+        # the inspector's fields, by key (they act on the relation it shows)
+        self.change_label = self._make("Change &Label…", ["Ctrl+Shift+L"],
+                                       "Open the label list of the selected relation")
+        self.confidence = {name: self._make(f"Confidence: {name.capitalize()}", [f"Alt+{n}"],
+                                            f"Set (or clear) the relation's confidence to {name}")
+                           for n, name in enumerate(("low", "moderate", "high"), start=1)}
+        self.edit_note = self._make("Edit the &Note", ["Ctrl+Shift+N"],
+                                    "Type the relation's note (Enter saves it)")
         self.open_example = self._make("Open the &Worked Example", tip=(
             "Open the sample article fully annotated, in a window of its own; your corpus is "
             "not touched"))
@@ -53,21 +63,9 @@ class RelationActions(QObject):
             self.window.addAction(action)
         return action
 
-    def shortcut_rows(self, schema) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-        """(what, keys) for the shortcuts dialog: the Relation menu and the label keys."""
-        native = QKeySequence.SequenceFormat.NativeText
-        rows = [(a.text().replace("&", "").rstrip("…"),
-                 ", ".join(k.toString(native) for k in a.shortcuts()))
-                for a in (self.mark_head, self.mark_tail, self.new_relation, self.cancel,
-                          self.swap, self.delete)]
-        rows += [(f"Relation {label.name} (in the label menu)", label.key)
-                 for label in schema.relation_labels if label.key]
-        return rows
-
     def bind(self, view: QWidget, entity_table: QWidget, relation_table: QWidget) -> None:
         for widget in (view, entity_table):
             widget.addActions([self.mark_head, self.mark_tail, self.cancel])
-        view.addAction(self.delete_key)
         relation_table.addAction(self.delete_key)
 
     def build_menu(self, bar: QMenuBar, menus: dict[str, QMenu],
@@ -78,6 +76,9 @@ class RelationActions(QObject):
         menu.addActions([self.mark_head, self.mark_tail, self.new_relation, self.cancel])
         menu.addSeparator()
         menu.addActions([self.swap, self.delete])
+        menu.addSeparator()
+        inspector = menu.addMenu("&Inspector")
+        inspector.addActions([self.change_label, *self.confidence.values(), self.edit_note])
         menu.addSeparator()
         arcs = menu.addMenu("&Arc Display")
         arcs.addActions(list(arc_mode_actions))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
 from annotate.model import Change, Entity, Relation, ValidationError
 from ui.relations.inspector import InspectorPanel
@@ -79,6 +79,10 @@ class RelationUi(QObject):
         a.delete.triggered.connect(lambda: self.delete(self.current))
         a.delete_key.triggered.connect(self._on_delete_key_triggered)
         a.swap.triggered.connect(self.swap)
+        a.change_label.triggered.connect(self._on_change_label_triggered)
+        for name, action in a.confidence.items():
+            action.triggered.connect(lambda _=False, n=name: self.toggle_confidence(n))
+        a.edit_note.triggered.connect(self._on_edit_note_triggered)
 
     # --- verbs --------------------------------------------------------------------------------
 
@@ -207,12 +211,28 @@ class RelationUi(QObject):
             self.hub.say("Relation cancelled")
 
     def _on_delete_key_triggered(self) -> None:
-        if self.table.table.hasFocus():
-            self.delete(self.table.selected_relation())
-        elif self.view.selected_arc() is not None:
-            self.delete(self.view.selected_arc())
-        else:
-            self.hub.say("Select an entity or a relation to delete", error=True)
+        self.delete(self.table.selected_relation())
+
+    def toggle_confidence(self, level: str) -> None:
+        """Set the shown relation's confidence to `level` (or clear it if it is set)."""
+        if self.current is None:
+            self.hub.say("Select a relation first: click its arc or its row", error=True)
+            return
+        rid, stored = self.current, self.session.relation(self.current).confidence
+        value = None if stored == level else level
+        self._edit(lambda: self.session.edit_relation(rid, confidence=value))
+
+    def _on_change_label_triggered(self) -> None:
+        combo = self.inspector.relation.label
+        if self.current is not None and combo.isEnabled():
+            combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            combo.showPopup()
+
+    def _on_edit_note_triggered(self) -> None:
+        note = self.inspector.relation.note
+        if self.current is not None and note.isEnabled():
+            note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            note.selectAll()
 
     # --- showing ------------------------------------------------------------------------------
 
@@ -231,7 +251,15 @@ class RelationUi(QObject):
         allowed = (self.session.schema.allowed_relations(head.label, tail.label)
                    if head is not None and tail is not None else ())
         row = self.table.source.row(rel.id)
-        panel.show_relation(rel, head, tail, allowed, row.evidence if row is not None else "")
+        panel.show_relation(rel, head, tail, allowed, row.evidence if row is not None else "",
+                            swappable=self._swappable(rel.label, rel.directed, head, tail))
+
+    def _swappable(self, label: str, directed: bool, head: Entity | None,
+                   tail: Entity | None) -> bool:
+        """Whether Swap would be accepted: directed, and allowed from tail to head."""
+        if not directed or head is None or tail is None:
+            return False
+        return not self.session.schema.why_not(label, tail.label, head.label)
 
     def _show_entity(self) -> None:
         entity = self._entity(self.view.selected_span()) if self.view.selected_span() else None
@@ -251,10 +279,11 @@ class RelationUi(QObject):
         has_doc = self.presenter.document is not None
         row = self.table.source.row(self.current) if self.current is not None else None
         a.delete.setEnabled(row is not None)
-        a.swap.setEnabled(row is not None and row.directed)
+        for action in (a.change_label, a.edit_note, *a.confidence.values()):
+            action.setEnabled(row is not None)
+        a.swap.setEnabled(row is not None and self._swappable(
+            row.label, row.directed, self._entity(row.head_id), self._entity(row.tail_id)))
         a.new_relation.setEnabled(has_doc)
         a.mark_head.setEnabled(has_doc)
         a.mark_tail.setEnabled(has_doc)
         a.cancel.setEnabled(self.builder.active)
-        # Del belongs to the entity review while an entity is selected
-        a.delete_key.setEnabled(self.view.selected_span() is None)

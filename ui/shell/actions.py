@@ -27,7 +27,13 @@ ARC_MODE_TEXT = (("all", "All Relations"), ("selected", "Relations of the Select
 
 
 def _keys(*keys: str | QKeySequence.StandardKey) -> list[QKeySequence]:
-    return [QKeySequence(k) for k in keys]
+    """Each binding once: two bindings matching the same key press make Qt refuse both
+    ("Ambiguous shortcut overload"), e.g. Quit's standard key and Ctrl+Q on Linux."""
+    unique: dict[str, QKeySequence] = {}
+    for k in keys:
+        sequence = QKeySequence(k)
+        unique.setdefault(sequence.toString(), sequence)
+    return list(unique.values())
 
 
 class WindowActions(QObject):
@@ -52,25 +58,30 @@ class WindowActions(QObject):
                                         "Import every supported file in a folder")
         self.export = self._make("&Export…", _keys("Ctrl+Shift+X"),
                                  "Export the corpus as JSONL, spaCy, brat, CoNLL, CSV or GraphML")
-        self.quit = self._make("&Quit", _keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        self.quit = self._make("&Quit", _keys("Ctrl+Q"), "Close this window")
         # edit
         self.undo = self._make("&Undo", _keys("Ctrl+Z"), "Undo the last change",
                                icon(sp.SP_ArrowBack))
         self.redo = self._make("&Redo", _keys("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone",
                                icon(sp.SP_ArrowForward))
         self.find = self._make("&Find…", _keys("Ctrl+F"), "Find text in the document")
-        self.find_next = self._make("Find &Next", _keys("F3"))
-        self.find_previous = self._make("Find Pre&vious", _keys("Shift+F3"))
+        self.find_next = self._make("Find &Next", _keys("F3"), "Find the next match")
+        self.find_previous = self._make("Find Pre&vious", _keys("Shift+F3"),
+                                        "Find the previous match")
         # entity review (keys act in the view and the entity table)
         self.accept = self._make("&Accept", _keys("A", "Return", "Enter"),
                                  "Accept the selected suggestion (A)", review=True)
         self.reject = self._make("Re&ject", _keys("X"), "Reject the selected entity (X)",
                                  review=True)
         self.delete = self._make("&Delete", _keys("Del", "Backspace"),
-                                 "Delete the selected entity (Del)", review=True)
-        self.next_entity = self._make("&Next Entity", _keys("Tab", "J"), review=True)
-        self.previous_entity = self._make("&Previous Entity", _keys("Shift+Tab", "Backtab", "K"),
-                                          review=True)
+                                 "Delete the selected entity, or the relation of the selected arc"
+                                 " (Del)", review=True)
+        self.next_entity = self._make("&Next Entity", _keys("Tab", "J"),
+                                      "Select the next entity (Tab)", review=True)
+        # Shift+Tab arrives as Backtab: Qt matches it to Shift+Tab (a second "Backtab"
+        # binding would make the press ambiguous)
+        self.previous_entity = self._make("&Previous Entity", _keys("Shift+Tab", "K"),
+                                          "Select the previous entity (Shift+Tab)", review=True)
         self.accept_all = self._make("Accept All &Suggestions", _keys("Ctrl+Shift+A"),
                                      "Accept every suggestion of this document")
         self.snap = self._make("S&nap to Word Boundaries", checkable=True, checked=True,
@@ -100,8 +111,15 @@ class WindowActions(QObject):
         self.show_statistics = self._make("&Statistics", _keys("Ctrl+3"),
                                           "Show the corpus in numbers and charts")
         self.show_rejected = self._make("Show &Rejected Entities", _keys("Ctrl+Shift+H"),
+                                        "Show rejected entities struck through",
                                         checkable=True)
-        self.reset_layout = self._make("Reset &Layout")
+        self.label_tags = self._make("Label &Tags", _keys("Ctrl+Shift+T"),
+                                     "Write each entity's label above its text", checkable=True)
+        self.next_panel = self._make("Next &Panel", _keys("F6"),
+                                     "Move the keyboard focus to the next panel")
+        self.previous_panel = self._make("Previous Pa&nel", _keys("Shift+F6"),
+                                         "Move the keyboard focus to the previous panel")
+        self.reset_layout = self._make("Reset &Layout", tip="Put every panel back in its place")
         self.arc_modes = QActionGroup(self)
         self.arc_mode_actions: dict[str, QAction] = {}
         for mode, text in ARC_MODE_TEXT:
@@ -110,8 +128,9 @@ class WindowActions(QObject):
             action.triggered.connect(lambda _=False, m=mode: self.arc_mode_chosen.emit(m))
             self.arc_mode_actions[mode] = action
         # help
-        self.shortcuts = self._make("&Keyboard Shortcuts", _keys("F1"))
-        self.about = self._make("&About Arcmark")
+        self.shortcuts = self._make("&Keyboard Shortcuts", _keys("F1"),
+                                    "Every command of the window and its keys")
+        self.about = self._make("&About Arcmark", tip="The version, the store and the annotator")
         self.label_menu = QMenu("&Label Selection As", window)
         self.accept_label_menu = QMenu("Accept All Suggestions &of Label", window)
 
@@ -208,12 +227,12 @@ class WindowActions(QObject):
         view.addActions([self.search_corpus, self.show_document, self.show_graph,
                          self.show_statistics])
         view.addSeparator()
-        view.addAction(self.show_rejected)
+        view.addActions([self.show_rejected, self.label_tags])
         arcs = view.addMenu("Relation &Arcs")
         arcs.addActions(list(self.arc_mode_actions.values()))
         view.addSeparator()
         view.addActions(list(docks))
-        view.addAction(self.reset_layout)
+        view.addActions([self.next_panel, self.previous_panel, self.reset_layout])
         menus["help"] = help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.shortcuts, self.about])
         return menus
@@ -228,19 +247,3 @@ class WindowActions(QObject):
         toolbar.addActions([self.accept, self.reject, self.delete, self.accept_all])
         toolbar.addSeparator()
         toolbar.addActions([self.preannotate_document, self.mark_done])
-
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        """(what, keys) for the shortcuts dialog."""
-        rows = []
-        for action in (self.accept, self.reject, self.delete, self.next_entity,
-                       self.previous_entity, self.accept_all, self.undo, self.redo, self.find,
-                       self.next_document, self.previous_document, self.mark_done,
-                       self.import_files, self.preannotate_document, self.show_rejected):
-            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                             for k in action.shortcuts() if k.toString() != "Backtab")
-            rows.append((action.text().replace("&", ""), keys))
-        for name, action in self.label_actions.items():
-            if action.shortcuts():
-                rows.append((f"Label as {name}",
-                             action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
-        return rows

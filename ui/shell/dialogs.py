@@ -1,12 +1,11 @@
-"""Small dialogs of the window: file pickers, the import report, shortcuts, about."""
+"""Small dialogs of the window: file pickers, the import report, about."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QMessageBox, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QFileDialog, QMessageBox, QWidget,
 )
 
 from annotate.session import Session
@@ -64,30 +63,6 @@ def show_import_report(parent: QWidget, outcome: ImportOutcome) -> None:
     box.setInformativeText(lines[0] if len(lines) == 1 else f"{len(lines)} messages; see details.")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     box.open()
-
-
-def show_shortcuts(parent: QWidget, rows: list[tuple[str, str]]) -> QDialog:
-    dialog = QDialog(parent)
-    dialog.setObjectName("shortcutsDialog")
-    dialog.setWindowTitle("Keyboard Shortcuts — Arcmark")
-    table = QTableWidget(len(rows), 2, dialog)
-    table.setHorizontalHeaderLabels(["Action", "Keys"])
-    table.verticalHeader().hide()
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    for row, (what, keys) in enumerate(rows):
-        table.setItem(row, 0, QTableWidgetItem(what))
-        table.setItem(row, 1, QTableWidgetItem(keys))
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
-    buttons.rejected.connect(dialog.reject)
-    layout = QVBoxLayout(dialog)
-    layout.addWidget(table)
-    layout.addWidget(buttons)
-    dialog.resize(460, 560)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    dialog.open()
-    return dialog
 
 
 def show_about(parent: QWidget, session: Session) -> None:

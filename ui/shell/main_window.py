@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from ui.shell.errors import first_line, report_failure, show_user_error, user_errors
 from ui.shell.window_frame import DOCUMENT_TAB, WindowFrame
+
+UNDO_TEXT_PX = 280  # the toolbar's Undo/Redo texts are elided to this width
 
 # Modules that need the store, or are needed only once it is open, are imported
 # where they are used: the frame paints before they load.
@@ -55,6 +57,7 @@ class MainWindow(WindowFrame):
         self.model = model
         self.seeds = seeds
         self._after_job: dict[int, Callable[[object], None]] = {}
+        self._focus_before_find: QWidget | None = None
         self.example_window: MainWindow | None = None  # Help → Open the Worked Example
         self._shown = False
         self._update_actions()
@@ -119,8 +122,36 @@ class MainWindow(WindowFrame):
             # the legend's height is known now; sized again once laid out
             self.default_layout()
             QTimer.singleShot(0, self.default_layout)
+        self._watch_store()
         if self._shown:
             QTimer.singleShot(0, self._on_first_shown)
+
+    def _watch_store(self) -> None:
+        from ui.shell.store_watch import StoreWatcher
+
+        self.store_watch = StoreWatcher(self.session, self)
+        self.store_watch.changed.connect(self._on_store_watch_changed)
+
+    def _on_store_watch_changed(self) -> None:
+        self._reread_store(documents=True)
+        self.hub.store_changed.emit()
+        if not self.runner.busy:  # a job of ours says what it did itself
+            self.say("Updated: another program saved changes to this store")
+
+    def _reread_store(self, *, documents: bool) -> None:
+        """Show again what the store holds after others wrote it: schema, document
+        list, the open document's entities and relations (the panels follow
+        `hub.store_changed`)."""
+        if self.session.reload_schema():
+            self._set_labels()
+            self.presenter.restyle()
+        if documents:
+            self.documents.set_documents(self.session.documents())
+        was_open = self.presenter.doc_id
+        self.presenter.resync()
+        if was_open is not None and self.presenter.doc_id is None:  # deleted meanwhile
+            self.open_document(self.documents.neighbour(None, 1))
+        self._update_document_state()
 
     def _fill_frame(self) -> None:
         above = [_read_only_banner(self, str(self.session.store.path))
@@ -143,12 +174,12 @@ class MainWindow(WindowFrame):
         a.quit.triggered.connect(self.close)
         a.undo.triggered.connect(lambda: self._undo_redo(self.session.undo))
         a.redo.triggered.connect(lambda: self._undo_redo(self.session.redo))
-        a.find.triggered.connect(lambda: self.find_bar.open_bar(self._selected_words()))
+        a.find.triggered.connect(self._on_find_triggered)
         a.find_next.triggered.connect(lambda: self.find_bar.request(True))
         a.find_previous.triggered.connect(lambda: self.find_bar.request(False))
         a.accept.triggered.connect(review.accept)
         a.reject.triggered.connect(review.reject)
-        a.delete.triggered.connect(review.delete)
+        a.delete.triggered.connect(self._on_delete_triggered)
         a.next_entity.triggered.connect(lambda: review.move(1))
         a.previous_entity.triggered.connect(lambda: review.move(-1))
         a.accept_all.triggered.connect(lambda: review.accept_all())
@@ -164,20 +195,23 @@ class MainWindow(WindowFrame):
         a.preannotate_all.triggered.connect(lambda: self.preannotate(None))
         a.cancel_job.triggered.connect(self.runner.cancel)
         a.show_rejected.toggled.connect(self._on_show_rejected_toggled)
+        a.label_tags.toggled.connect(self._on_label_tags_toggled)
+        a.next_panel.triggered.connect(lambda: self.cycle_panels(1))
+        a.previous_panel.triggered.connect(lambda: self.cycle_panels(-1))
         a.arc_mode_chosen.connect(self._on_arc_mode_chosen)
         a.reset_layout.triggered.connect(self.default_layout)
-        a.shortcuts.triggered.connect(lambda: dialogs.show_shortcuts(
-            self, a.shortcut_rows() + self.relation_ui.actions.shortcut_rows(self.session.schema)))
+        a.shortcuts.triggered.connect(self.show_shortcuts)
         a.about.triggered.connect(lambda: dialogs.show_about(self, self.session))
         self.relation_actions.open_example.triggered.connect(self.open_example)
         view.span_selection_changed.connect(self._on_view_span_selection_changed)
+        view.arc_selection_changed.connect(lambda _arc: self._update_actions())
         view.context_menu_requested.connect(review.context_menu)
         self.table.entity_selected.connect(self._on_table_entity_selected)
         self.palette.label_activated.connect(review.apply_label)
         self.palette.hidden_labels_changed.connect(self._on_palette_hidden_labels_changed)
         self.documents.document_activated.connect(self.open_document)
         self.find_bar.find_requested.connect(self._on_find_bar_find_requested)
-        self.find_bar.closed.connect(lambda: self.view.setFocus())
+        self.find_bar.closed.connect(self._on_find_bar_closed)
         self.status.cancel_requested.connect(self.runner.cancel)
         self.runner.job_started.connect(self._on_runner_job_started)
         self.runner.job_progress.connect(self._on_runner_job_progress)
@@ -207,8 +241,10 @@ class MainWindow(WindowFrame):
             return
         self.documents.select_document(doc_id)
         if doc_id is not None:
+            # the focus stays where the analyst put it: a document opened by a finished
+            # job, a search hit or the list never moves it into the text, where single
+            # keys edit (click the text or press F6 to review)
             self.settings.setValue(self._last_document_key(), doc_id)
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_document_state()
         self.document_opened.emit(doc_id)
 
@@ -291,10 +327,12 @@ class MainWindow(WindowFrame):
                            a.preannotate_document, a.find, a.cancel_job):
                 action.setEnabled(False)
             return
-        a.undo.setEnabled(session.can_undo)
-        a.undo.setText(f"&Undo {session.undo_text}" if session.can_undo else "&Undo")
-        a.redo.setEnabled(session.can_redo)
-        a.redo.setText(f"&Redo {session.redo_text}" if session.can_redo else "&Redo")
+        for action, can, text, word in ((a.undo, session.can_undo, session.undo_text, "Undo"),
+                                        (a.redo, session.can_redo, session.redo_text, "Redo")):
+            action.setEnabled(can)
+            full = f"{word} {text}" if can else word
+            action.setText("&" + self._elided(full).replace("&", "&&"))
+            action.setToolTip(full + (" (Ctrl+Z)" if word == "Undo" else " (Ctrl+Shift+Z)"))
         doc = self.presenter.document
         has_doc = doc is not None
         for action in (a.accept_all, a.mark_done, a.mark_in_progress, a.mark_new,
@@ -309,7 +347,7 @@ class MainWindow(WindowFrame):
         selected = self.presenter.entity(self.view.selected_span())
         a.accept.setEnabled(selected is not None and selected.status != "accepted")
         a.reject.setEnabled(selected is not None and selected.status != "rejected")
-        a.delete.setEnabled(selected is not None)
+        a.delete.setEnabled(selected is not None or self.view.selected_arc() is not None)
         a.cancel_job.setEnabled(self.runner.busy)
         if self.session.read_only:  # reading and exporting only
             for action in (a.undo, a.redo, a.accept_all, a.mark_done, a.mark_in_progress,
@@ -327,6 +365,69 @@ class MainWindow(WindowFrame):
         self.view.set_hidden_labels(hidden)
         self.table.proxy.set_hidden_labels(hidden)
 
+    def _elided(self, text: str) -> str:
+        return QFontMetrics(self.toolbar.font()).elidedText(
+            text, Qt.TextElideMode.ElideMiddle, UNDO_TEXT_PX)
+
+    # --- focus: only the analyst puts it where single keys edit -------------------------------------
+
+    def key_widgets(self) -> list[QWidget]:
+        """The widgets where single keys edit the store."""
+        return [self.view, self.table, self.relation_ui.table.table]
+
+    def panels(self) -> list[tuple[str, QWidget]]:
+        """The panels F6 visits, in order, as (name, widget to focus): those on screen."""
+        relation = self.relation_ui.inspector.relation
+        inspector = relation.label if relation.label.isEnabled() else relation
+        found = [("Documents", self.documents.table), ("Text", self.view),
+                 ("Entities", self.table), ("Relations", self.relation_ui.table.table),
+                 ("Inspector", inspector)]
+        search = self.corpus_ui.search_dock
+        if search.isVisible() and not search.visibleRegion().isEmpty():
+            found.insert(1, ("Search", self.corpus_ui.search_panel.edit))
+        if self.tabs.currentIndex() != DOCUMENT_TAB:
+            found = [found[0], ("Corpus view", self.tabs.currentWidget())]
+        return [(name, w) for name, w in found if w.isVisible() and w.width() > 0]
+
+    def cycle_panels(self, step: int) -> None:
+        """F6 / Shift+F6: the keyboard focus to the next / previous panel."""
+        panels = self.panels()
+        if not panels:
+            return
+        focus = QApplication.focusWidget()
+        current = next((i for i, (_n, w) in enumerate(panels) if focus is not None
+                        and (w is focus or w.isAncestorOf(focus))), None)
+        index = (current + step) % len(panels) if current is not None else (0 if step > 0 else -1)
+        name, widget = panels[index]
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.say(f"{name} (F6: next panel)")
+
+    def _on_find_triggered(self) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and not self.find_bar.isAncestorOf(focus):
+            self._focus_before_find = focus
+        self.find_bar.open_bar(self._selected_words())
+
+    def _on_find_bar_closed(self) -> None:
+        """Esc in the find bar: back where the analyst was before Ctrl+F."""
+        import shiboken6
+
+        back, self._focus_before_find = self._focus_before_find, None
+        if back is not None and shiboken6.isValid(back) and back.isVisible():
+            back.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.documents.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_shortcuts(self) -> QDialog:
+        """F1: every command of this window, from its actions."""
+        from ui.shell.shortcuts import CommandRow, command_rows, show_shortcuts
+
+        extra = [CommandRow(f"New Relation’s Label › {label.name}", label.key.upper(),
+                            "relation label menu", label.description
+                            or f"Pick {label.name} for the new relation")
+                 for label in self.session.schema.relation_labels if label.key]
+        return show_shortcuts(self, command_rows(self, extra))
+
     def _selected_words(self) -> str:
         selection = self.view.text_selection()
         if selection is None or selection[1] - selection[0] > 200:
@@ -338,6 +439,14 @@ class MainWindow(WindowFrame):
     def _on_view_span_selection_changed(self, entity_id: int | None) -> None:
         self.table.select_entity(entity_id)
         self._update_actions()
+
+    def _on_delete_triggered(self) -> None:
+        """Del in the text or the entity table: the selected entity, else the selected arc."""
+        arc = self.view.selected_arc()
+        if self.review.selected() is None and arc is not None:
+            self.relation_ui.delete(arc)
+        else:
+            self.review.delete()
 
     def _on_table_entity_selected(self, entity_id: int | None) -> None:
         self.review.select(entity_id)
@@ -351,6 +460,10 @@ class MainWindow(WindowFrame):
         self.view.set_show_rejected(show)
         self.table.proxy.set_show_rejected(show)
         self.settings.setValue("view/show_rejected", show)
+
+    def _on_label_tags_toggled(self, on: bool) -> None:
+        self.view.set_label_tags(on)
+        self.settings.setValue("view/label_tags", on)
 
     def _on_arc_mode_chosen(self, mode: str) -> None:
         self.view.set_arc_mode(mode)
@@ -462,15 +575,8 @@ class MainWindow(WindowFrame):
             self.say(f"{job.title}: cancelled; what was finished is saved")
             self.hub.store_changed.emit()
             return
-        if self.session.reload_schema():
-            self._set_labels()
-            self.presenter.restyle()
         change = getattr(outcome, "change", None)
-        if isinstance(change, Change):
-            self.documents.set_documents(self.session.documents())
-            if self.presenter.doc_id in change.documents:
-                self.presenter.resync()
-            self._update_document_state()
+        self._reread_store(documents=isinstance(change, Change))
         self.say(dialogs.outcome_text(outcome))
         if then is not None:
             then(outcome)
@@ -510,6 +616,7 @@ class MainWindow(WindowFrame):
         s = self.settings
         self.actions.snap.setChecked(_as_bool(s.value("entity/snap"), True))
         self.actions.show_rejected.setChecked(_as_bool(s.value("view/show_rejected"), False))
+        self.actions.label_tags.setChecked(_as_bool(s.value("view/label_tags"), False))
         mode = str(s.value("view/arc_mode") or "all")
         if mode in self.actions.arc_mode_actions:
             self.actions.arc_mode_actions[mode].setChecked(True)
@@ -526,8 +633,10 @@ class MainWindow(WindowFrame):
         if self.session is None:
             return  # attach() comes back here once the document is shown
         self.view.verticalScrollBar().setValue(0)
-        if self.presenter.doc_id is not None:
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        focus = QApplication.focusWidget()
+        if focus is None or focus in self.key_widgets():
+            # start in the document list: single keys there only move, never edit
+            self.documents.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.session is None:  # closed before the store was open: nothing to keep
@@ -535,6 +644,7 @@ class MainWindow(WindowFrame):
             return
         if self.remember_layout:
             self.save_layout()
+        self.store_watch.stop()
         if self.runner.busy:
             self.runner.cancel()
             self.runner.wait(15_000)

@@ -1,0 +1,51 @@
+"""Noticing what other connections write to the open store.
+
+Another process (`main.py ner`, a second window) or the window's own background jobs
+commit through connections of their own. SQLite's data_version pragma on the window's
+connection changes exactly when one of them commits; `StoreWatcher` polls it (one cheap
+pragma, no table read) and says so, and the window then reads again what it shows.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from storage.store import StoreError
+
+if TYPE_CHECKING:
+    from annotate.session import Session
+
+POLL_MS = 1000
+
+
+class StoreWatcher(QObject):
+    changed = Signal()  # another connection committed since the last look
+
+    def __init__(self, session: Session, parent: QObject | None = None,
+                 interval_ms: int = POLL_MS) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._version = self._read()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    def _read(self) -> int | None:
+        try:
+            return self.session.data_version()
+        except StoreError:
+            return None  # the file is gone or locked for long: the next edit says so
+
+    def check(self) -> bool:
+        """Look now; emits `changed` (and returns True) if another connection committed."""
+        version = self._read()
+        if version is None or version == self._version:
+            return False
+        self._version = version
+        self.changed.emit()
+        return True
+
+    def stop(self) -> None:
+        self._timer.stop()
