@@ -16,7 +16,7 @@ from annotate.model import ArcmarkError, DocumentRecord, EntityRecord, RelationR
 from annotate.schema import load_schema
 
 SCHEMA = load_schema()
-FOLDER_FORMATS = {"brat", "csv"}
+FOLDER_FORMATS = {"brat", "csv", "csv-raw"}
 
 
 def _corpus(n: int = 3):
@@ -33,7 +33,7 @@ def _out(tmp_path, fmt):
 
 
 def test_names():
-    assert exporter_names() == ["brat", "conll", "csv", "graphml", "jsonl", "spacy"]
+    assert exporter_names() == ["brat", "conll", "csv", "csv-raw", "graphml", "jsonl", "spacy"]
     assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano"]
 
 
@@ -45,7 +45,7 @@ def test_unknown_formats_are_one_line_errors(tmp_path):
     assert issubclass(FormatError, ArcmarkError)
 
 
-@pytest.mark.parametrize("fmt", ["brat", "conll", "csv", "graphml", "jsonl", "spacy"])
+@pytest.mark.parametrize("fmt", ["brat", "conll", "csv", "csv-raw", "graphml", "jsonl", "spacy"])
 def test_every_exporter_reports_progress_per_document(tmp_path, fmt):
     seen: list[int] = []
     report = export_corpus(fmt, _corpus(), SCHEMA, _out(tmp_path, fmt), progress=seen.append)
@@ -53,7 +53,7 @@ def test_every_exporter_reports_progress_per_document(tmp_path, fmt):
     assert report.files and all(p.exists() for p in report.files)
 
 
-@pytest.mark.parametrize("fmt", ["brat", "conll", "csv", "graphml", "jsonl", "spacy"])
+@pytest.mark.parametrize("fmt", ["brat", "conll", "csv", "csv-raw", "graphml", "jsonl", "spacy"])
 def test_cancelled_export_writes_nothing(tmp_path, fmt):
     done: list[int] = []
     report = export_corpus(fmt, _corpus(), SCHEMA, _out(tmp_path, fmt), progress=done.append,
@@ -62,7 +62,7 @@ def test_cancelled_export_writes_nothing(tmp_path, fmt):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("fmt", ["brat", "conll", "csv", "graphml", "jsonl", "spacy"])
+@pytest.mark.parametrize("fmt", ["brat", "conll", "csv", "csv-raw", "graphml", "jsonl", "spacy"])
 def test_failed_export_leaves_the_old_file_and_no_temporary(tmp_path, fmt):
     """An error half-way keeps what was there before and leaves no partial file behind."""
     out = _out(tmp_path, fmt)
