@@ -5,9 +5,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from annotate.formats import ImportBatch
 from annotate.importing import ImportResult
 from annotate.model import ArcmarkError, Change
-from annotate.record_checks import cut
+from annotate.record_checks import cut, not_text
 from annotate.session import Session
 from annotate.team import layers
 from storage.trained_models import mark_reviewed
@@ -57,6 +58,8 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
             report.notes += [f"{batch.source}: {note}" for note in batch.notes]
         elif batch.error:
             report.errors.append(cut(batch.error, MESSAGE_LIMIT))
+        elif (refused := _not_text(batch)) is not None:
+            report.errors.append(cut(refused, MESSAGE_LIMIT))
         else:
             try:
                 # errors name the file as the readers do: by its name, not its full path
@@ -82,6 +85,17 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
         raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json, brat .ann, "
                            ".html, .pdf, .docx or .eml)")
     return report
+
+
+def _not_text(batch: ImportBatch) -> str | None:
+    """The line refusing a file whose records hold control characters (see
+    `annotate.record_checks`), or None."""
+    for n, record in enumerate(batch.records, 1):
+        why = not_text(record)
+        if why is not None:
+            where = f" record #{n}" if len(batch.records) > 1 else ""
+            return f"{batch.source.name}:{where} {why}"
+    return None
 
 
 def _add(total: ImportResult, part: ImportResult) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -18,7 +16,7 @@ import pytest
 
 from annotate.corpus_io import export_path, import_path
 from annotate.formats import count_sources
-from annotate.model import DocumentRecord, EntityRecord, RelationRecord, ValidationError
+from annotate.model import DocumentRecord, EntityRecord, RelationRecord
 from annotate.search import SearchError, search
 from tests.conftest import ROOT
 
@@ -180,12 +178,17 @@ def test_jsonl_export_of_a_store_holding_nan_is_one_line(session, tmp_path):
 
 @pytest.mark.parametrize("char", ["\x00", "\x01", "\x02", "\x03", "\x1f", "\ufffe"])
 def test_control_characters_are_refused_by_every_importer(session, tmp_path, char):
-    """JSONL stored NUL while .txt refused it: now every importer refuses such text."""
+    """JSONL stored NUL while .txt refused it: now every file import (JSONL, brat) refuses
+    such text in one line."""
     path = write_jsonl(tmp_path / "c.jsonl", {"text": f"Iran{char} met Turkey."})
     report = import_path(session, path)
     assert len(report.errors) == 1 and f"U+{ord(char):04X}" in report.errors[0]
-    with pytest.raises(ValidationError):
-        session.import_records([DocumentRecord(text=f"Moscow{char}.")])
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "a.txt").write_text(f"Moscow{char} met Ankara.", encoding="utf-8")
+    (brat / "a.ann").write_text("T1\tGPE 0 6\tMoscow\n", encoding="utf-8")
+    report = import_path(session, brat)
+    assert len(report.errors) == 1 and f"U+{ord(char):04X}" in report.errors[0]
     assert counts(session) == (0, 0, 0)
 
 
