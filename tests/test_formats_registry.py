@@ -33,8 +33,9 @@ def _out(tmp_path, fmt):
 
 
 def test_names():
-    assert exporter_names() == ["brat", "conll", "csv", "graphml", "jsonl", "prodigy", "spacy"]
-    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano"]
+    assert exporter_names() == ["brat", "conll", "csv", "doccano", "graphml", "jsonl",
+                                "labelstudio", "prodigy", "spacy"]
+    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano", "labelstudio"]
 
 
 def test_unknown_formats_are_one_line_errors(tmp_path):
