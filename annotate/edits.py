@@ -82,8 +82,10 @@ def add_entity(store: Store, window: TextWindow, start: int, end: int, label: st
                annotator: str | None) -> Command:
     check_span(window, start, end)
     text = window.cut(start, end)
-    existing = store.rows("entities", 'doc_id = ? AND start = ? AND "end" = ? AND label = ?',
-                          [window.doc_id, start, end, label])
+    # another analyst's entity on the same span is theirs: the new one is this layer's own
+    existing = [r for r in store.rows("entities", 'doc_id = ? AND start = ? AND "end" = ? AND label = ?',
+                                      [window.doc_id, start, end, label])
+                if not _in_other_layer(r, annotator)]
     if existing:
         old = existing[0]
         if old["status"] == "accepted":
@@ -112,8 +114,10 @@ def update_entity(store: Store, entity: Entity, description: str, annotator: str
             # a corrected model suggestion is the analyst's now; never suggest the old one again
             after["origin"] = "human"
             dismiss = ((entity.doc_id, entity.start, entity.end, entity.label),)
-        clash = store.rows("entities", 'doc_id = ? AND start = ? AND "end" = ? AND label = ? AND id != ?',
-                           [entity.doc_id, after["start"], after["end"], after["label"], entity.id])
+        clash = [r for r in store.rows(
+            "entities", 'doc_id = ? AND start = ? AND "end" = ? AND label = ? AND id != ?',
+            [entity.doc_id, after["start"], after["end"], after["label"], entity.id])
+            if not _in_other_layer(r, annotator)]
         if clash:
             raise ValidationError(f"an identical {after['label']} entity is already there")
     if after == {**before, "annotator": annotator, "updated_at": after["updated_at"]}:
@@ -241,6 +245,11 @@ def merge_schemas(base: Schema, other: Schema) -> Schema:
     relation = base.relation_labels + tuple(
         r for r in other.relation_labels if base.relation(r.name) is None)
     return Schema(entity, relation)
+
+
+def _in_other_layer(row: dict[str, Any], annotator: str | None) -> bool:
+    """Whether an entity row is another analyst's accepted work (see `annotate.team.layers`)."""
+    return row["status"] == "accepted" and row["annotator"] not in (None, annotator)
 
 
 def _short(text: str, width: int = 40) -> str:

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from annotate.model import (
     CONFIDENCES, DOCUMENT_STATUSES, ENTITY_STATUSES, RELATION_STATUSES, Change, DocumentRecord,
     ValidationError,
 )
 from annotate import import_layers
+from annotate.record_checks import problem
 from annotate.schema import Schema
 from storage.store import RowChange, Store, now
 
@@ -77,7 +76,7 @@ class RecordImporter:
 
         if not rec.text.strip():
             fail("empty document")
-        bad = _unstorable(rec)
+        bad = problem(rec)
         if bad:
             fail(bad)
         if rec.status is not None and rec.status not in DOCUMENT_STATUSES:
@@ -224,29 +223,6 @@ class _Pending:
         if self.history:
             store.append_history(db, "import", annotator, self.history)
         self.__init__()  # type: ignore[misc]
-
-
-_entity_strings = attrgetter("label", "origin", "status", "annotator", "created_at", "updated_at")
-_relation_strings = attrgetter("label", "confidence", "note", "origin", "status", "annotator",
-                               "created_at", "updated_at")
-
-
-def _unstorable(rec: DocumentRecord) -> str | None:
-    """Why the record cannot be stored as UTF-8 (a lone surrogate, e.g. from a JSON
-    "\\ud800" escape), or None."""
-    try:
-        rec.text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return (f"the text has an invalid character (lone surrogate U+{ord(rec.text[exc.start]):04X}"
-                f" at offset {exc.start})")
-    try:
-        # the string fields only: `asdict` deep-copies every entity and relation
-        rest = [rec.title, rec.source, rec.meta, [_entity_strings(e) for e in rec.entities],
-                [_relation_strings(r) for r in rec.relations]]
-        json.dumps(rest, ensure_ascii=False, default=str).encode("utf-8")
-    except UnicodeEncodeError:
-        return "a title, label, note or meta field has an invalid character (a lone surrogate)"
-    return None
 
 
 def _title(text: str) -> str:

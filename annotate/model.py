@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-DOCUMENT_STATUSES = ("new", "in_progress", "done")
+DOCUMENT_STATUSES = ("new", "in_progress", "done", "curated")
 ENTITY_STATUSES = ("suggested", "accepted", "rejected")
 RELATION_STATUSES = ("suggested", "accepted", "rejected")
 CONFIDENCES = ("low", "moderate", "high")
 HUMAN = "human"
+CURATED = "curated"  # the annotator (layer) of a document's curated version: a reserved name
 
 
 @dataclass(frozen=True, slots=True)

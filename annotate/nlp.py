@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -28,7 +29,10 @@ class ModelNotFound(ArcmarkError):
 
 
 def resolve_model_name(name: str | None = None) -> str:
-    """The model package to load: `name`, else the first installed default."""
+    """The model package to load: `name`, else the first installed default. A folder
+    holding a pipeline (a model trained on a store) is loaded from there."""
+    if name and os.path.isfile(os.path.join(name, "meta.json")):
+        return name
     candidates = (name,) if name else DEFAULT_MODELS
     for candidate in candidates:
         if importlib.util.find_spec(candidate) is not None:

@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from annotate.model_registry import resolve_model
 from annotate.nlp import annotate_texts, load_model, model_id
 from annotate.session import Session
 from annotate.suggestions import Annotated
-from annotate.workers import annotate_parallel
+from annotate.workers import annotate_batch, annotate_parallel, model_version
 
 CHUNK_CHARS = 50_000
 WRITE_EVERY_DOCS = 64
@@ -48,15 +49,43 @@ def chunk_text(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
 
 
 def preannotate(session: Session, *, model: str | None = None, doc_ids: list[int] | None = None,
-                processes: int = 1, batch_size: int = 16,
+                processes: int = 1, dask: str | None = None, batch_size: int = 16,
                 progress: Callable[[int, int], object] | None = None,
                 cancelled: Callable[[], bool] | None = None) -> PreannotateResult:
-    """Pre-annotate the documents that this model has not annotated yet.
+    """Pre-annotate the documents that this model has not annotated yet: here, in
+    `processes` worker processes, or on the Dask cluster `dask` (a scheduler address
+    or `local[:N]`, see `annotate.cluster`).
 
     `progress(done, total)` is called after each document; `cancelled()` is polled
-    between documents, and what was finished stays stored."""
+    between documents, and what was finished stays stored. `model` may name a version
+    trained on this store (latest, vN)."""
+    model = resolve_model(session.store, model)
+    if dask is not None:
+        from annotate.cluster import LoadOnce, dask_client, run_batches, run_once
+
+        with dask_client(dask, prepare=LoadOnce(load_model, model)) as client:
+            def on_cluster(texts: Iterator[str]) -> Iterator[tuple]:
+                return run_batches(client, annotate_batch, texts, args=(model,),
+                                   batch_size=batch_size)
+
+            return _preannotate(session, run_once(client, model_version, model), on_cluster,
+                                doc_ids, progress, cancelled)
     nlp = load_model(model)
-    name = model_id(nlp)
+
+    def here(texts: Iterator[str]) -> Iterator[tuple]:
+        if processes > 1:
+            return annotate_parallel(nlp, model, texts, batch_size=batch_size,
+                                     processes=processes)
+        return annotate_texts(nlp, texts, batch_size=batch_size)
+
+    return _preannotate(session, model_id(nlp), here, doc_ids, progress, cancelled)
+
+
+def _preannotate(session: Session, name: str, run: Callable[[Iterator[str]], Iterator[tuple]],
+                 doc_ids: list[int] | None, progress: Callable[[int, int], object] | None,
+                 cancelled: Callable[[], bool] | None) -> PreannotateResult:
+    """Annotate what model `name` has not done yet, the texts run through `run`, the
+    results stored one transaction per batch of whole documents."""
     todo = session.documents_to_annotate(name, doc_ids)
     result = PreannotateResult(model=name)
     if not todo:
@@ -75,7 +104,7 @@ def preannotate(session: Session, *, model: str | None = None, doc_ids: list[int
         last_write = time.monotonic()
 
     pieces = ((doc_id, offset, piece) for doc_id in todo for offset, piece in chunk_text(texts[doc_id]))
-    merged = _merge_pieces(nlp, model, pieces, batch_size, processes)
+    merged = _merge_pieces(run, pieces)
     try:
         for doc_id, ents, sents in merged:
             pending.append(Annotated(doc_id, ents, sents))
@@ -93,9 +122,9 @@ def preannotate(session: Session, *, model: str | None = None, doc_ids: list[int
     return result
 
 
-def _merge_pieces(nlp, model, pieces, batch_size: int, processes: int) -> Iterator[tuple]:  # type: ignore[no-untyped-def]
-    """Run the pieces through the model (in `processes` worker processes when more than
-    one) and yield whole documents, in order."""
+def _merge_pieces(run: Callable[[Iterator[str]], Iterator[tuple]],
+                  pieces: Iterator[tuple[int, int, str]]) -> Iterator[tuple]:
+    """Run the pieces' texts through `run` and yield whole documents, in order."""
     keys: list[tuple[int, int]] = []
 
     def texts() -> Iterator[str]:
@@ -103,11 +132,7 @@ def _merge_pieces(nlp, model, pieces, batch_size: int, processes: int) -> Iterat
             keys.append((doc_id, offset))
             yield piece
 
-    if processes > 1:
-        results = annotate_parallel(nlp, model, texts(), batch_size=batch_size,
-                                    processes=processes)
-    else:
-        results = annotate_texts(nlp, texts(), batch_size=batch_size)
+    results = run(texts())
     try:
         yield from _whole_documents(keys, results)
     finally:

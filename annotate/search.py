@@ -3,12 +3,19 @@
 `search(session, "Turkey S-400")` finds documents whose title or text match, and the
 entities (text or label) and relations (label or note) that match, grouped by document,
 best documents first. What the user types is turned into an FTS5 query here: words and
-"quoted phrases" must all occur (AND), `OR` / `NOT` work between terms, a trailing `*`
+"quoted phrases" must all occur (AND), `OR` works between terms, a trailing `*`
 matches a prefix; punctuation inside a word (S-400, al-Bab) makes it a phrase.
 Matching ignores case and diacritics and uses English stemming (ally finds allies).
+
+`NOT term` leaves out every document that mentions the term anywhere (its title, text,
+entities or relations), not only the rows of the index that lack it: `Russia* NOT Turkey`
+finds no document that names Turkey. A query cannot start with NOT (it says what to
+leave out of nothing); it is refused with one line. Control characters typed or pasted
+into a query (NUL, the highlighter's own marks) separate words like spaces.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,10 +34,44 @@ class SearchError(ArcmarkError):
     """A query that cannot be searched for."""
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def fts_query(text: str) -> str:
     """The FTS5 query for what the user typed; '' when there is nothing to search for."""
+    return " ".join(_parts(text))
+
+
+def split_query(text: str) -> tuple[str, str]:
+    """(what to find, what leaves a document out) as FTS5 queries: every `NOT term`
+    goes to the second, joined by OR. Raises SearchError for a query starting with NOT."""
+    parts = _parts(text, keep_leading_not=True)
+    if parts[:1] == ["NOT"]:
+        raise SearchError(f"cannot search for {_shown(text)}: a search cannot start with NOT; "
+                          "name what to find first (e.g. Syria NOT Russia)")
+    found: list[str] = []
+    left_out: list[str] = []
+    rest = iter(parts)
+    for part in rest:
+        if part == "NOT":
+            left_out.append(next(rest))
+        else:
+            found.append(part)
+    while found and found[-1] in OPERATORS:
+        found.pop()
+    return " ".join(found), " OR ".join(left_out)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    text = _CONTROLS.sub(" ", text.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
+def _parts(text: str, keep_leading_not: bool = False) -> list[str]:
     parts: list[str] = []
-    for match in _TOKEN.finditer(text):
+    # a lone surrogate (bytes that were not UTF-8 on a command line) cannot be searched for
+    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    for match in _TOKEN.finditer(_CONTROLS.sub(" ", text)):
         raw = match.group(0)
         if match.group(1) is not None:  # a quoted phrase
             words = match.group(1).strip()
@@ -44,15 +85,17 @@ def fts_query(text: str) -> str:
         word = raw.rstrip("*")
         if any(ch.isalnum() for ch in word):
             parts.append(_phrase(word, prefix))
-    while parts and parts[0] in OPERATORS:
+    while parts and parts[0] in OPERATORS and not (keep_leading_not and parts[0] == "NOT"):
         parts.pop(0)
     while parts and parts[-1] in OPERATORS:
         parts.pop()
     cleaned: list[str] = []
-    for part in parts:  # two operators in a row: keep the first
-        if not (part in OPERATORS and cleaned and cleaned[-1] in OPERATORS):
+    for part in parts:  # two operators in a row: keep the first (AND NOT is NOT)
+        if part == "NOT" and cleaned[-1:] == ["AND"]:
+            cleaned[-1] = part
+        elif not (part in OPERATORS and cleaned and cleaned[-1] in OPERATORS):
             cleaned.append(part)
-    return " ".join(cleaned)
+    return cleaned
 
 
 def _phrase(words: str, prefix: bool) -> str:
@@ -100,16 +143,16 @@ MARK_START, MARK_END = store_search.MARK_START, store_search.MARK_END
 def search(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> SearchResults:
     """Documents matching `query` in their text, entities or relations, best first:
     documents ranked by their text match, then those matched only by annotations."""
-    fts = fts_query(query)
+    fts, left_out = split_query(query)
     if not fts:
         return SearchResults(query, fts)
     store = session.store
     try:
-        texts = store_search.search_documents(store, fts, limit + 1)
-        entities = store_search.search_entities(store, fts, limit * 20)
-        relations = store_search.search_relations(store, fts, limit * 20)
+        texts = store_search.search_documents(store, fts, limit + 1, left_out=left_out)
+        entities = store_search.search_entities(store, fts, limit * 20, left_out=left_out)
+        relations = store_search.search_relations(store, fts, limit * 20, left_out=left_out)
     except store_search.SearchQueryError as exc:
-        raise SearchError(f"cannot search for {query!r}: the query is malformed") from exc
+        raise SearchError(f"cannot search for {_shown(query)}: the query is malformed") from exc
     order = [row["id"] for row in texts[:limit]]
     by_text = set(order)
     others = sorted(({r["doc_id"] for r in entities} | {r["doc_id"] for r in relations})
@@ -153,6 +196,8 @@ def _relation_hit(row: Any) -> SearchHit:
 def first_match(session: Session, doc_id: int, query: str) -> tuple[int, int] | None:
     """Where (code points) the query first matches the document's text, or None."""
     fts = fts_query(query)
+    with contextlib.suppress(SearchError):
+        fts = split_query(query)[0]  # what a document is left out by is not in its text
     if not fts:
         return None
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, ParamSpec
@@ -30,11 +31,14 @@ from annotate.rows import (
 )
 from annotate.schema import Schema, load_schema
 from annotate.suggestions import SuggestionWriter
+from annotate.team import layers
 from annotate.importing import ImportResult, RecordImporter
 from storage.store import Store
 
 UNCHANGED: Any = object()
 P = ParamSpec("P")
+ANNOTATOR_ENV = "ARCMARK_ANNOTATOR"
+RESERVED_ANNOTATORS = frozenset({"curated", layers.ALL, layers.AUTO})
 CORPUS_BATCH = 100  # documents per corpus read (their texts are held together)
 
 
@@ -66,7 +70,10 @@ class Session:
     def __init__(self, store: Store, *, annotator: str | None = None,
                  schema: Schema | None = None) -> None:
         self.store = store
-        self.annotator = annotator or _default_annotator()
+        self.annotator = check_annotator(annotator or _default_annotator())
+        # the layer the document view shows where a document has several (see
+        # `annotate.team.layers`); None: the annotator's own
+        self.layer: str | None = None
         self.undo_stack = UndoStack()
         stored = store.label_schema()
         if not stored["entity"]:
@@ -125,10 +132,27 @@ class Session:
             lambda margin: self._text_window(doc_id, start, end, margin), start, end)
 
     def entities(self, doc_id: int) -> list[Entity]:
+        """The entities the document view shows: of a document with several layers, those
+        of the chosen layer and the model suggestions."""
+        return self._shown(doc_id)[0]
+
+    def relations(self, doc_id: int) -> list[Relation]:
+        return self._shown(doc_id)[1]
+
+    def _shown(self, doc_id: int) -> tuple[list[Entity], list[Relation]]:
+        return layers.visible(self.all_entities(doc_id), self.all_relations(doc_id),
+                              self.shown_layer)
+
+    @property
+    def shown_layer(self) -> str:
+        return self.layer or self.annotator
+
+    def all_entities(self, doc_id: int) -> list[Entity]:
+        """Every entity of the document, of every layer."""
         return [entity_from_row(r) for r in
                 self.store.rows("entities", "doc_id = ?", [doc_id], order_by='start, "end", id')]
 
-    def relations(self, doc_id: int) -> list[Relation]:
+    def all_relations(self, doc_id: int) -> list[Relation]:
         return [relation_from_row(r) for r in self.store.rows("relations", "doc_id = ?", [doc_id])]
 
     def _relations_between(self, first: int, second: int) -> list[Relation]:
@@ -150,6 +174,11 @@ class Session:
     def annotated(self, doc_id: int) -> AnnotatedDocument:
         return AnnotatedDocument(self.document(doc_id), tuple(self.entities(doc_id)),
                                  tuple(self.relations(doc_id)))
+
+    def annotated_all(self, doc_id: int) -> AnnotatedDocument:
+        """The document with the entities and relations of every layer."""
+        return AnnotatedDocument(self.document(doc_id), tuple(self.all_entities(doc_id)),
+                                 tuple(self.all_relations(doc_id)))
 
     def corpus(self, status: str | None = None, ids: Iterable[int] | None = None
                ) -> Iterator[AnnotatedDocument]:
@@ -369,6 +398,23 @@ class Session:
         return self._run(edits.delete_rows(self.store, "relations", [rel.id],
                                            f"Delete {rel.label} relation"))
 
+    @_action
+    def accept_relation(self, relation_id: int) -> Change:
+        rel = self.relation(relation_id)
+        if rel.status == "accepted":
+            raise ValidationError("the relation is already accepted")
+        return self._run(edits.update_relation(self.store, rel, f"Accept {rel.label} relation",
+                                               self.annotator, status="accepted"))
+
+    @_action
+    def reject_relation(self, relation_id: int) -> Change:
+        """A rejected relation stays stored (hidden), so it is never suggested again."""
+        rel = self.relation(relation_id)
+        if rel.status == "rejected":
+            raise ValidationError("the relation is already rejected")
+        return self._run(edits.update_relation(self.store, rel, f"Reject {rel.label} relation",
+                                               self.annotator, status="rejected"))
+
     # --- documents -------------------------------------------------------------------------------
 
     @_action
@@ -387,8 +433,14 @@ class Session:
     @_action
     def delete_document(self, doc_id: int) -> Change:
         doc = self.document(doc_id)
-        return self._run(edits.delete_document(self.store, doc, self.entities(doc_id),
-                                               self.relations(doc_id)))
+        return self._run(edits.delete_document(self.store, doc, self.all_entities(doc_id),
+                                               self.all_relations(doc_id)))
+
+    @_action
+    def perform(self, build: Callable[[], Command]) -> Change:
+        """Build a command from the store's current state and apply it, undoably, in one
+        write transaction (used by curation)."""
+        return self._run(build())
 
     def import_records(self, records: Sequence[DocumentRecord], *, schema: Schema | None = None,
                        source: str = "") -> ImportResult:
@@ -437,7 +489,22 @@ def _check_confidence(confidence: str | None) -> None:
 
 
 def _default_annotator() -> str:
+    """`$ARCMARK_ANNOTATOR`, else the OS user."""
+    if os.environ.get(ANNOTATOR_ENV, "").strip():
+        return os.environ[ANNOTATOR_ENV].strip()
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return "analyst"
+
+
+def check_annotator(name: str) -> str:
+    """An annotator's name, trimmed; the names of layers that are not a person's are refused."""
+    name = " ".join(str(name).split())
+    if not name:
+        raise ValidationError("an annotator needs a name")
+    if name.casefold() in RESERVED_ANNOTATORS:
+        raise ValidationError(f"{name!r} is reserved; choose another annotator name")
+    if len(name) > 100:
+        raise ValidationError("an annotator name has at most 100 characters")
+    return name

@@ -106,8 +106,25 @@ def _stop(workers: list[Any], jobs: Any, *, orderly: bool) -> None:
     jobs.cancel_join_thread()
 
 
-def _work(jobs: Any, results: Any, model: str | None) -> None:
+def annotate_batch(texts: list[str], model: str | None, nlp: Any = None
+                   ) -> list[tuple[Any, Any]]:
+    """(entities, sentences) of each text: what a worker sends back, plain offsets only.
+    The model is loaded by name once per process unless given (a forked worker's)."""
     from annotate.nlp import doc_to_data, load_model
+
+    nlp = nlp if nlp is not None else load_model(model)
+    return [doc_to_data(doc) for doc in nlp.pipe(texts, batch_size=len(texts))]
+
+
+def model_version(model: str | None) -> str:
+    """The model id (`<lang>_<name>@<version>`) of `model` as this process loads it."""
+    from annotate.nlp import load_model, model_id
+
+    return model_id(load_model(model))
+
+
+def _work(jobs: Any, results: Any, model: str | None) -> None:
+    from annotate.nlp import load_model
 
     # Ctrl+C reaches the whole process group: the parent reports it in one line and
     # stops the workers; a worker's own traceback would only add noise
@@ -116,7 +133,7 @@ def _work(jobs: Any, results: Any, model: str | None) -> None:
     while (job := jobs.get()) is not None:
         index, texts = job
         try:
-            data = [doc_to_data(doc) for doc in nlp.pipe(texts, batch_size=len(texts))]
+            data = annotate_batch(texts, model, nlp)
         except Exception as exc:  # reported to the parent, which stops the run
             results.put((index, None, f"{type(exc).__name__}: {exc}"))
         else:

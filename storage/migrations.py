@@ -19,6 +19,9 @@ migrations = Migrations(MIGRATION_SET)
 # migrations that only add data derived from what the store holds: a read-only store
 # without them still opens, and its readers do without (see StoreReads._indexed)
 DERIVED = frozenset({"m005_document_index"})
+# migrations whose tables and values the reads of an older store do without: an analyst's
+# store made by an older Arcmark can be merged (read-only) into a team store
+READABLE_WITHOUT = frozenset({"m008_team_layers"})
 
 
 @migrations()
@@ -240,3 +243,119 @@ def _json_list(value: str | None) -> Any:
 
 def migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
+
+
+CURATED_STATUS_CHECK = ("CHECK (status IN ('new', 'in_progress', 'done'))",
+                        "CHECK (status IN ('new', 'in_progress', 'done', 'curated'))")
+
+
+@migrations(transactional=False)
+def m008_team_layers(db: Database) -> None:
+    """Teams: a document may be *curated*, and a merged store remembers which stores it
+    merged and which of its rows came from each (so merging again brings only changes).
+
+    SQLite cannot change a CHECK constraint in place: the documents table is rebuilt by
+    the "generalized ALTER TABLE" procedure of SQLite's documentation, with foreign keys
+    off (so dropping the old table cascades nowhere) and one transaction around the
+    rebuild; its indexes and triggers, and the other triggers and views that name it,
+    are re-created from their stored definitions, so the result is the same on every
+    store whatever migrations came before. sqlite-utils records the migration after it
+    returns: if that record is lost to a crash, running it again changes nothing."""
+    conn = db.conn
+    if conn.in_transaction:
+        conn.execute("COMMIT")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _rebuild_documents_with_curated(db)
+            _create_merge_tables(db)
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise RuntimeError(f"the rebuilt documents table breaks {len(problems)} references")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.rollback()
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys=ON")
+
+
+def _rebuild_documents_with_curated(db: Database) -> None:
+    conn = db.conn
+    (table_sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'documents'").fetchone()
+    old_check, new_check = CURATED_STATUS_CHECK
+    if new_check in table_sql:
+        return  # rebuilt already, by a run whose record was lost
+    if old_check not in table_sql:
+        raise RuntimeError("the documents table is not as the earlier migrations made it")
+    # the indexes and triggers of the table, and the triggers and views elsewhere that
+    # read it, in creation order
+    dependants = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+        " AND type IN ('index', 'trigger', 'view')"
+        " AND (tbl_name = 'documents' OR (type != 'index' AND sql LIKE '%documents%'"
+        "      AND name NOT LIKE 'documents_fts%'))"
+        " ORDER BY rowid").fetchall()
+    for kind, name, tbl_name, _ in dependants:
+        if tbl_name != "documents":
+            conn.execute(f'DROP {kind.upper()} "{name}"')
+    columns = ", ".join(f'"{r[1]}"' for r in conn.execute("PRAGMA table_info(documents)"))
+    conn.execute(table_sql.replace("CREATE TABLE documents", "CREATE TABLE documents_rebuilt", 1)
+                 .replace(old_check, new_check, 1))
+    conn.execute(f"INSERT INTO documents_rebuilt ({columns}) SELECT {columns} FROM documents")
+    conn.execute("DROP TABLE documents")
+    conn.execute("ALTER TABLE documents_rebuilt RENAME TO documents")
+    for _, _, _, sql in dependants:
+        conn.execute(sql)
+
+
+def _create_merge_tables(db: Database) -> None:
+    """`merge_sources`: each store merged in (by its resolved path) and when; `merged_rows`:
+    which entity and relation rows a merge wrote, from which source (row ids are never
+    reused here, so a row deleted since leaves a harmless entry)."""
+    if db["merge_sources"].exists():
+        return
+    db.execute(
+        """
+        CREATE TABLE merge_sources (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            first_merged_at TEXT NOT NULL,
+            last_merged_at TEXT NOT NULL,
+            annotators TEXT NOT NULL DEFAULT '[]'
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE merged_rows (
+            table_name TEXT NOT NULL CHECK (table_name IN ('entities', 'relations')),
+            row_id INTEGER NOT NULL,
+            source_id INTEGER NOT NULL REFERENCES merge_sources(id) ON DELETE CASCADE,
+            merged_at TEXT NOT NULL,
+            PRIMARY KEY (table_name, row_id)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_merged_rows_source ON merged_rows(source_id)")
+
+
+@migrations()
+def m009_trained_models(db: Database) -> None:
+    """Models trained on the store's reviewed documents (kept in a folder beside the store:
+    the row records where, from which base, on how much data and how well they scored),
+    and the score of each suggested relation (NULL for a person's)."""
+    db.execute(
+        """
+        CREATE TABLE trained_models (
+            version INTEGER PRIMARY KEY,
+            base TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            train_documents INTEGER NOT NULL,
+            held_out TEXT NOT NULL DEFAULT '[]',
+            counts TEXT NOT NULL DEFAULT '{}',
+            scores TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    db.execute("ALTER TABLE relations ADD COLUMN score REAL")

@@ -20,53 +20,77 @@ class SearchQueryError(StoreError):
     """The full-text index cannot parse the query."""
 
 
-def _rows(store: Store, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+def _rows(store: Store, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[sqlite3.Row]:
     """Rows readable by column name (`row["title"]`), without building a dict each."""
     cursor = store.db.conn.cursor()
     cursor.row_factory = sqlite3.Row
     try:
-        return cursor.execute(sql, list(params)).fetchall()
+        return cursor.execute(sql, params if isinstance(params, dict) else list(params)).fetchall()
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc) or "no such column" in str(exc):
             raise SearchQueryError(f"cannot search for that: {exc}") from None
         raise
 
 
+# the documents a `NOT` query leaves out: those whose title, text, entities or relations
+# (not rejected) match it anywhere
+_LEFT_OUT = """
+    SELECT rowid FROM documents_fts WHERE documents_fts MATCH :left_out
+    UNION SELECT e.doc_id FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
+      WHERE entities_fts MATCH :left_out AND e.status != 'rejected'
+    UNION SELECT r.doc_id FROM relations_fts JOIN relations r ON r.id = relations_fts.rowid
+      WHERE relations_fts MATCH :left_out AND r.status != 'rejected'"""
+
+
+def _without(column: str, left_out: str) -> str:
+    return f"AND {column} NOT IN ({_LEFT_OUT})" if left_out else ""
+
+
 def search_documents(store: Store, match: str, limit: int = 50,
-                     snippet_tokens: int = 14) -> list[sqlite3.Row]:
-    """Documents whose title or text match, best first: id, title, status, snippet, rank."""
+                     snippet_tokens: int = 14, left_out: str = "") -> list[sqlite3.Row]:
+    """Documents whose title or text match, best first: id, title, status, snippet, rank;
+    none that `left_out` (an FTS query) matches anywhere."""
     sql = f"""
         SELECT d.id, d.title, d.status,
-               snippet(documents_fts, -1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', ?) AS snippet,
+               snippet(documents_fts, -1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}',
+                       :tokens) AS snippet,
                documents_fts.rank AS rank
         FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
-        WHERE documents_fts MATCH ? ORDER BY documents_fts.rank LIMIT ?"""
-    return _rows(store, sql, [snippet_tokens, match, limit])
+        WHERE documents_fts MATCH :match {_without("d.id", left_out)}
+        ORDER BY documents_fts.rank LIMIT :limit"""
+    return _rows(store, sql, {"tokens": snippet_tokens, "match": match, "limit": limit,
+                              "left_out": left_out})
 
 
-def search_entities(store: Store, match: str, limit: int = 500) -> list[sqlite3.Row]:
+def search_entities(store: Store, match: str, limit: int = 500, left_out: str = ""
+                    ) -> list[sqlite3.Row]:
     """Entities (not rejected) whose text or label match, one row per document, label and
-    text with its number of mentions; `id`, `start` and `end` are those of the first."""
-    sql = """
+    text with its number of mentions; `id`, `start` and `end` are those of the first.
+    None of a document that `left_out` matches anywhere."""
+    sql = f"""
         SELECT e.doc_id, e.label, e.text, e.id, min(e.start) AS start, e."end", e.status,
                count(*) AS mentions
         FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
-        WHERE entities_fts MATCH ? AND e.status != 'rejected'
-        GROUP BY e.doc_id, e.label, e.text ORDER BY e.doc_id, start LIMIT ?"""
-    return _rows(store, sql, [match, limit])
+        WHERE entities_fts MATCH :match AND e.status != 'rejected'
+          {_without("e.doc_id", left_out)}
+        GROUP BY e.doc_id, e.label, e.text ORDER BY e.doc_id, start LIMIT :limit"""
+    return _rows(store, sql, {"match": match, "limit": limit, "left_out": left_out})
 
 
-def search_relations(store: Store, match: str, limit: int = 500) -> list[sqlite3.Row]:
-    """Relations (not rejected) whose label or note match, with their entities' texts."""
-    sql = """
+def search_relations(store: Store, match: str, limit: int = 500, left_out: str = ""
+                     ) -> list[sqlite3.Row]:
+    """Relations (not rejected) whose label or note match, with their entities' texts;
+    none of a document that `left_out` matches anywhere."""
+    sql = f"""
         SELECT r.id, r.doc_id, r.label, r.note, r.directed, r.evidence_start, r.evidence_end,
                h.text AS head_text, h.start AS head_start, h."end" AS head_end,
                t.text AS tail_text
         FROM relations_fts JOIN relations r ON r.id = relations_fts.rowid
         JOIN entities h ON h.id = r.head_id JOIN entities t ON t.id = r.tail_id
-        WHERE relations_fts MATCH ? AND r.status != 'rejected'
-        ORDER BY r.doc_id, h.start LIMIT ?"""
-    return _rows(store, sql, [match, limit])
+        WHERE relations_fts MATCH :match AND r.status != 'rejected'
+          {_without("r.doc_id", left_out)}
+        ORDER BY r.doc_id, h.start LIMIT :limit"""
+    return _rows(store, sql, {"match": match, "limit": limit, "left_out": left_out})
 
 
 def document_titles(store: Store, ids: Iterable[int]) -> dict[int, tuple[str, str]]:

@@ -29,9 +29,13 @@ from storage.errors import (
     explain, translate, translated, with_busy,
 )
 from storage.label_schema import StoreLabelSchema
-from storage.migrations import DERIVED, migration_names, migrations
+from storage.migrations import DERIVED, READABLE_WITHOUT, migration_names, migrations
 from storage.model_runs import StoreModelRuns
+from storage.team import StoreTeam
 from storage.tables import now
+from storage.trust import (
+    UntrustedStore, bounded, check_schema, expected_objects, limit, schema_objects,
+)
 
 __all__ = [
     "RowChange", "Store", "StoreBusyError", "StoreConflictError", "StoreDamagedError",
@@ -52,7 +56,7 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "arcmark.db"
 
 
-class Store(StoreChanges, StoreLabelSchema, StoreModelRuns):
+class Store(StoreChanges, StoreLabelSchema, StoreModelRuns, StoreTeam):
     """A corpus store. Not thread-safe: use it from one thread (or open one per thread)."""
 
     def __init__(self, path: Path | str, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_S,
@@ -100,13 +104,10 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns):
         uri = self._uri()
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, check_same_thread=False)
+            limit(conn)
             db = Database(conn, execute_plugins=False)
             conn.execute("PRAGMA foreign_keys=ON")
-            if not self.read_only and not self.memory:
-                if db.journal_mode != "wal":
-                    db.enable_wal()
             conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(explain(self.path, exc)) from None
         return db
@@ -117,27 +118,41 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns):
         from urllib.parse import quote
 
         mode = "ro" if self.read_only else "rwc" if create else "rw"
-        return f"file:{quote(str(self.path.resolve()))}?mode={mode}"
+        uri = f"file:{quote(str(self.path.resolve()))}?mode={mode}"
+        if self.read_only and self._unwritable_folder():
+            # SQLite cannot make the shared-memory file a WAL store needs to be read: with
+            # no log left (a store closed cleanly), the file alone is the whole store
+            uri += "&immutable=1"
+        return uri
+
+    def _unwritable_folder(self) -> bool:
+        """The store's folder is read-only (file system or permissions) and no write-ahead
+        log is in it (one would hold commits missing from the file itself)."""
+        if os.access(self.path.parent, os.W_OK):
+            return False
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            if self.path.with_name(self.path.name + "-shm").exists():
+                return False  # SQLite reads the log through the existing -shm file
+            raise StoreError(f"{self.path}: the store's folder is read-only and its last "
+                             "changes are still in its -wal file; copy the store with its "
+                             "-wal file to a writable folder to open it")
+        return True
 
     def _check_and_migrate(self, backup: bool) -> None:
         try:
-            tables = set(self.db.table_names())
-            applied = [m.name for m in migrations.applied(self.db)]
-            known = migration_names()
-            newer = [name for name in applied if name not in known]
-            if newer:
-                raise StoreError(
-                    f"{self.path}: the store was written by a newer Arcmark "
-                    f"(schema {newer[-1]}); update Arcmark to open it"
-                )
-            if tables and not applied:
-                raise StoreError(f"{self.path}: not an Arcmark store (it holds other tables)")
+            with bounded(self.db.conn):
+                applied = self._trusted_migrations()
+            if not self.read_only and not self.memory and self.db.journal_mode != "wal":
+                with_busy(self.path, self.db.enable_wal)  # only once the store is ours
             pending = migrations.pending(self.db)
             if not pending:
                 return
             if self.read_only:
-                if {m.name for m in pending} <= DERIVED:
-                    self._indexed = False  # read the texts and sentences whole instead
+                names = {m.name for m in pending}
+                if names <= DERIVED | READABLE_WITHOUT:
+                    # read the texts and sentences whole instead
+                    self._indexed = not names & DERIVED
                     return
                 raise StoreError(f"{self.path}: the store needs an upgrade but is read-only")
             if applied:
@@ -146,7 +161,37 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns):
                     self.backup_path = self._backup(applied[-1])
             with_busy(self.path, lambda: migrations.apply(self.db))
         except sqlite3.DatabaseError as exc:
+            if "interrupted" in str(exc):
+                raise StoreError(f"{self.path}: reading the store's schema took too long; "
+                                 "not opened") from None
             raise StoreError(explain(self.path, exc)) from None
+
+    def _trusted_migrations(self) -> list[str]:
+        """The migrations the store has applied, once its schema is found to be exactly
+        theirs (see `storage.trust`); a StoreError naming what differs otherwise."""
+        found = schema_objects(self.db.conn)
+        if not found:
+            return []  # an empty database: a new store
+        table = migrations.migrations_table
+        foreign = StoreError(f"{self.path}: not an Arcmark store (it holds other tables or "
+                             "views); nothing was written to it")
+        if table not in found:
+            raise foreign
+        try:
+            if found[table] != expected_objects(())[table]:
+                raise UntrustedStore(f"store has a changed table {table!r}")
+            applied = [m.name for m in migrations.applied(self.db)]
+            newer = [name for name in applied if name not in migration_names()]
+            if newer:
+                raise StoreError(
+                    f"{self.path}: the store was written by a newer Arcmark "
+                    f"(schema {newer[-1]}); update Arcmark to open it")
+            if not applied and set(found) != set(expected_objects(())):
+                raise foreign
+            check_schema(self.db.conn, applied)
+        except UntrustedStore as exc:
+            raise StoreError(f"{self.path}: {exc}; not opened") from None
+        return applied
 
     def _backup(self, version: str) -> Path:
         """Copy the store (consistently, with SQLite's backup API) before an upgrade.

@@ -35,7 +35,8 @@ def _out(tmp_path, fmt):
 def test_names():
     assert exporter_names() == ["brat", "conll", "csv", "doccano", "graphml", "jsonl",
                                 "labelstudio", "prodigy", "spacy"]
-    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano", "labelstudio"]
+    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano", "labelstudio",
+                                "html", "pdf", "docx", "eml"]
 
 
 def test_unknown_formats_are_one_line_errors(tmp_path):

@@ -86,3 +86,18 @@ def test_the_store_does_not_import_numpy_on_the_way_to_the_window():
             "import numpy, sqlite_utils.db; print(numpy.__name__)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.split() == ["False", "numpy"], out.stderr
+
+
+def test_the_window_parts_do_not_import_the_main_window():
+    """Parts of the window get a hub and the widgets they use: none imports MainWindow
+    (not even for type checking), so ui/ has no import circle through it; only start-up
+    (ui/shell/app.py) builds one."""
+    offenders = []
+    for path in _python_files("ui"):
+        if path.relative_to(ROOT).as_posix() in ("ui/shell/main_window.py", "ui/shell/app.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "ui.shell.main_window":
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []

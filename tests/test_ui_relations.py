@@ -9,9 +9,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from annotate.model import DocumentRecord, EntityRecord, Relation
-from ui.main_window import MainWindow
-from ui.relation_builder import LabelMenu
-from ui.relation_table import RelationTableModel, relation_row
+from ui.shell.main_window import MainWindow
+from ui.relations.relation_builder import LabelMenu
+from ui.relations.relation_table import RelationTableModel, relation_row
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 LEFT = Qt.MouseButton.LeftButton
@@ -394,9 +394,8 @@ def test_arc_display_modes_are_in_the_relation_menu(qtbot, window):
 def test_the_worked_example_opens_in_its_own_window_with_its_arcs(qtbot, window, db_path):
     """Help -> Open the Worked Example: a second window on a fresh example store."""
     own = window.session.store.path
-    ui = window.relation_ui
-    ui.actions.open_example.trigger()
-    example = ui.example_window
+    window.relation_actions.open_example.trigger()
+    example = window.example_window
     assert example is not None  # not left to qtbot: opening the example again closes it
     assert example.session.store.path != own and example.session.store.path.name == "example.db"
     assert len(example.view.arcs()) >= 15
@@ -408,8 +407,8 @@ def test_the_worked_example_opens_in_its_own_window_with_its_arcs(qtbot, window,
     assert len(window.session.documents()) == 1  # the user's corpus is untouched
     # opening it again starts from a fresh copy
     example.perform(lambda: example.session.delete_relation(next(iter(example.view.arcs()))))
-    ui.actions.open_example.trigger()
-    again = ui.example_window
+    window.relation_actions.open_example.trigger()
+    again = window.example_window
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: not shiboken6.isValid(example))  # the first one closed
     assert len(again.view.arcs()) == 39

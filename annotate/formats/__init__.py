@@ -18,6 +18,7 @@ from pathlib import Path
 from annotate.model import AnnotatedDocument
 from annotate.schema import Schema
 
+from ._files import folder_entries, skipped_link
 from ._common import (
     Exporter,
     ExportReport,
@@ -79,6 +80,21 @@ def _importer(fmt: str) -> Importer:
     return importers[fmt]
 
 
+def importer_for_suffix(suffix: str) -> Importer | None:
+    """The importer of received documents (web page, PDF, Word, e-mail, ...) that claims
+    this file suffix; None for the suffixes read above (text, JSON, brat) and unknown ones."""
+    suffix = suffix.lower()
+    if suffix in _TEXT_SUFFIXES + _JSON_SUFFIXES + (".ann",):
+        return None
+    return next((i for i in _registry()[1].values() if suffix in i.suffixes), None)
+
+
+def importable_suffixes() -> tuple[str, ...]:
+    """Every file suffix an import without --format reads."""
+    extra = (s for i in _registry()[1].values() for s in i.suffixes)
+    return tuple(dict.fromkeys(_TEXT_SUFFIXES + _JSON_SUFFIXES + (".ann",) + tuple(extra)))
+
+
 def export_target_is_folder(fmt: str) -> bool:
     """Whether `out` names a folder (brat, csv) rather than a file for this format."""
     return _exporter(fmt).folder
@@ -130,25 +146,24 @@ def _read_path(path: Path, schema: Schema, encoding: str | None, fmt: str | None
 
 
 def count_sources(path: Path, *, recursive: bool = False) -> int:
-    """About how many batches `read_path` will yield (for progress and time left)."""
+    """About how many batches `read_path` will yield (for progress and time left); 0 when
+    a folder holds nothing to import. Symbolic links inside are not followed."""
     path = Path(path)
     if not path.is_dir():
         return 1
-    total = 0
-    folders = [path]
+    total, folders = 0, [path]
     while folders:
-        folder = folders.pop()
-        for entry in folder.iterdir():
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir():
-                if recursive:
-                    folders.append(entry)
-            elif entry.suffix.lower() in _TEXT_SUFFIXES + _JSON_SUFFIXES + (".ann",) \
-                    and not entry.name.endswith(SCHEMA_SUFFIX):
-                total += 1
-    ann = sum(1 for p in path.glob("*.ann")) if path.is_dir() else 0
-    return max(1, total - ann if ann else total)
+        entries = folder_entries(folders.pop())
+        total += len(entries.links)
+        files = [p for p in entries.files if not p.name.endswith(SCHEMA_SUFFIX)]
+        anns = {p.stem for p in files if p.suffix.lower() == ".ann"}
+        total += sum(1 for p in files if p.suffix.lower() in importable_suffixes()
+                     and p.suffix.lower() != ".ann"
+                     and not (anns and p.suffix.lower() in (".txt", ".md")))
+        total += len(anns)
+        if recursive:
+            folders += entries.folders
+    return total
 
 
 def _read_file(path: Path, schema: Schema, encoding: str | None, fmt: str | None
@@ -168,15 +183,19 @@ def _read_file(path: Path, schema: Schema, encoding: str | None, fmt: str | None
         yield read_brat_document(path, schema, encoding)
     elif suffix in _JSON_SUFFIXES:
         yield from _importer("jsonl").read(path, schema, encoding)
+    elif (received := importer_for_suffix(suffix)) is not None:
+        yield from received.read(path, schema, encoding)
     else:
         yield from _importer("text").read(path, schema, encoding)
 
 
 def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | None,
                  recursive: bool, root: Path) -> Iterator[ImportBatch]:
-    entries = sorted(folder.iterdir(), key=lambda p: p.name)
-    files = [p for p in entries if p.is_file() and not p.name.startswith(".")]
+    entries = folder_entries(folder)
+    files = entries.files
     brat = fmt == "brat" or (fmt is None and any(p.suffix.lower() == ".ann" for p in files))
+    yield from (skipped_link(link) for link in entries.links  # brat reports its own
+                if not (brat and link.suffix.lower() in (".txt", ".ann")))
     if brat:
         from .brat import read_brat
 
@@ -185,12 +204,12 @@ def _read_folder(folder: Path, schema: Schema, encoding: str | None, fmt: str | 
         suffix = file.suffix.lower()
         if file.name.endswith(SCHEMA_SUFFIX) or (brat and suffix in (".txt", ".ann", ".md")):
             continue  # a brat collection's documents are its .txt/.ann pairs; README.md is not one
-        if fmt is None and suffix in _TEXT_SUFFIXES + _JSON_SUFFIXES:
+        if fmt is None and (suffix in _TEXT_SUFFIXES + _JSON_SUFFIXES
+                            or importer_for_suffix(suffix) is not None):
             yield from _read_file(file, schema, encoding, None)
         elif fmt is not None and fmt != "brat" and suffix in _importer(fmt).suffixes:
             yield from _importer(fmt).read(file, schema, encoding)
     if not recursive:
         return
-    for sub in entries:
-        if sub.is_dir() and not sub.name.startswith("."):
-            yield from _read_folder(sub, schema, encoding, fmt, recursive, root)
+    for sub in entries.folders:
+        yield from _read_folder(sub, schema, encoding, fmt, recursive, root)

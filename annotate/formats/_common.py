@@ -16,6 +16,7 @@ from annotate.model import (
     ArcmarkError,
     DocumentRecord,
 )
+from annotate.record_checks import shown
 from annotate.schema import EntityLabel, RelationLabel, Schema
 
 Progress = Callable[[int], object] | None
@@ -39,6 +40,7 @@ class ImportBatch:
     schema: Schema | None = None
     notes: tuple[str, ...] = ()
     error: str | None = None
+    skipped: bool = False  # not read (a symbolic link): `notes` say why
 
 
 @dataclass
@@ -127,11 +129,12 @@ def adopt_labels(batch: ImportBatch, schema: Schema) -> ImportBatch:
 
 def check_offsets(start: object, end: object, length: int) -> tuple[int, int]:
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
-        raise RecordError(f"offsets {start!r}-{end!r} are not integers")
+        raise RecordError(f"offsets {shown(start, 24)}-{shown(end, 24)} are not integers")
     if not 0 <= start < end:
-        raise RecordError(f"offsets {start}-{end} do not make a span")
+        raise RecordError(f"offsets {shown(start, 24)}-{shown(end, 24)} do not make a span")
     if end > length:
-        raise RecordError(f"offsets {start}-{end} beyond the text (length {length})")
+        raise RecordError(f"offsets {shown(start, 24)}-{shown(end, 24)} beyond the text "
+                          f"(length {length})")
     return start, end
 
 

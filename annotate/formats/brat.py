@@ -27,6 +27,7 @@ from annotate.schema import Schema
 
 from ._brat_ann import LineError, build_record
 from ._brat_conf import annotation_conf, brat_label, find_config, visual_conf
+from ._files import linked
 from ._common import (
     Cancel,
     Cancelled,
@@ -78,6 +79,9 @@ def read_brat_document(path: Path, schema: Schema, encoding: str | None = None) 
 
 def _read_document(txt: Path, ann: Path, schema: Schema, declared: Schema | None,
                    events: set[str], encoding: str | None) -> ImportBatch:
+    link = linked(txt, ann)  # a link may lead out of the folder: not followed
+    if link is not None:
+        return link
     if not txt.is_file():
         return error_batch(ann, f"{ann.name}: no {txt.name} beside it")
     try:

@@ -3,14 +3,20 @@
 Written with the csv module (RFC 4180 quoting: fields with commas, quotes, tabs or line
 breaks are quoted, quotes doubled; rows end with CRLF) in UTF-8 with a BOM, so Excel and
 LibreOffice open non-ASCII text correctly and pandas/`csv` read it with
-`encoding="utf-8-sig"`. Values are written as they are: no formula escaping, since a
-leading "=" or "'" is part of the data. Offsets are code points; times are ISO strings;
-empty cells mean "none".
+`encoding="utf-8-sig"`. Offsets are code points; times are ISO strings; empty cells
+mean "none".
+
+A spreadsheet runs a cell starting with "=", "+", "-" or "@" as a formula (and some read
+one starting with a tab or a carriage return the same way): an entity text such as
+`=HYPERLINK(...)` from someone else's file would run on the analyst's machine. So, as
+OWASP advises against CSV injection (CWE-1236), every such text cell is written with a
+leading "'", which spreadsheets show as text and do not keep in the value. The
+`csv-raw` format writes every value exactly as stored, for programs that read CSV as data.
 """
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +45,17 @@ RELATION_COLUMNS = (
 )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     return "" if value is None else value
+
+
+def neutralised(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row with each text cell a spreadsheet would run as a formula made inert."""
+    return tuple("'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+                 for v in row)
 
 
 def entity_rows(ad: AnnotatedDocument) -> Iterator[tuple[Any, ...]]:
@@ -67,6 +82,19 @@ def relation_rows(ad: AnnotatedDocument) -> Iterator[tuple[Any, ...]]:
 
 def export_csv(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
                progress: Progress = None, cancelled: Cancelled = None) -> ExportReport:
+    """The CSV folder with formula-like cells neutralised."""
+    return _export(corpus, out, progress, cancelled, neutralised)
+
+
+def export_csv_raw(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
+                   progress: Progress = None, cancelled: Cancelled = None) -> ExportReport:
+    """The CSV folder with every value exactly as stored."""
+    return _export(corpus, out, progress, cancelled, lambda row: row)
+
+
+def _export(corpus: Iterable[AnnotatedDocument], out: Path, progress: Progress,
+            cancelled: Cancelled, cells: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+            ) -> ExportReport:
     report = ExportReport()
     try:
         with atomic_folder(out) as tmp:
@@ -76,8 +104,8 @@ def export_csv(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
                 entities.writerow(ENTITY_COLUMNS)
                 relations.writerow(RELATION_COLUMNS)
                 for ad in counted(corpus, progress, cancelled):
-                    entities.writerows(entity_rows(ad))
-                    relations.writerows(relation_rows(ad))
+                    entities.writerows(map(cells, entity_rows(ad)))
+                    relations.writerows(map(cells, relation_rows(ad)))
                     report.documents += 1
                     report.entities += len(ad.entities)
                     report.relations += len(ad.relations)
@@ -87,4 +115,5 @@ def export_csv(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
     return report
 
 
-EXPORTERS = (Exporter(name="csv", write=export_csv, folder=True),)
+EXPORTERS = (Exporter(name="csv", write=export_csv, folder=True),
+             Exporter(name="csv-raw", write=export_csv_raw, folder=True))

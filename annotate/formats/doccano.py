@@ -4,7 +4,9 @@ Two shapes: the relation project's {"text", "entities": [{"id", "label", "start_
 "end_offset"}], "relations": [{"id", "from_id", "to_id", "type"}]} and the older sequence
 labelling {"text", "label": [[start, end, "LABEL"], ...]}. doccano files carry no schema:
 labels the store lacks join it (see `read_path`). Other keys (id, comments, document-level
-labels) go into the document's meta; a `user` names who annotated the record.
+labels) go into the document's meta; a `user` names who annotated the record. A record
+with both `entities` and a `label` list of spans keeps the spans of both (relations refer
+to `entities` by id).
 
 Export writes the relation project's shape, which doccano's own import reads: one record
 per document (one per annotation layer when analysts annotated it separately, each with
@@ -58,11 +60,12 @@ def parse_record(obj: dict[str, Any], schema: Schema, declared: Schema | None) -
     if not isinstance(text, str) or not text:
         raise RecordError("no text")
     meta = {k: v for k, v in obj.items() if k not in _OWN_KEYS}
-    if "entities" in obj:
-        entities, ids = _entities(obj["entities"], text, schema, declared)
+    entities, relations = _old_labels(obj.get("label") or [], text, schema, declared, meta)
+    if "entities" in obj:  # a record may carry both shapes: the spans of both are kept
+        found, ids = _entities(obj["entities"], text, schema, declared)
         relations = _relations(obj.get("relations") or [], ids, schema, declared)
-    else:
-        entities, relations = _old_labels(obj.get("label") or [], text, schema, declared, meta)
+        seen = {(e.start, e.end, e.label) for e in found}
+        entities = found + tuple(e for e in entities if (e.start, e.end, e.label) not in seen)
     user = obj.get("user")
     if isinstance(user, (str, int)) and not isinstance(user, bool) and str(user):
         entities = tuple(_by(e, str(user)) for e in entities)

@@ -32,6 +32,7 @@ from ._common import (
     Cancelled,
     Exporter,
     ExportReport,
+    FormatError,
     ImportBatch,
     Importer,
     Progress,
@@ -85,7 +86,12 @@ def lines(corpus: Iterable[AnnotatedDocument], report: ExportReport) -> Iterator
         report.documents += 1
         report.entities += len(ad.entities)
         report.relations += len(ad.relations)
-        yield json.dumps(record(ad), ensure_ascii=False) + "\n"
+        try:
+            line = json.dumps(record(ad), ensure_ascii=False, allow_nan=False)
+        except ValueError:  # NaN or Infinity, from a store written by another program
+            raise FormatError(f"document {ad.document.id}: its meta holds NaN or Infinity, "
+                              "which JSON cannot carry (RFC 8259); nothing was written") from None
+        yield line + "\n"
 
 
 def schema_document(schema: Schema) -> dict[str, Any]:

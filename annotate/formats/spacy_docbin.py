@@ -8,8 +8,12 @@ Tokens come from `spacy.blank("en")` (the tokenizer of `en_core_web_sm`); no mod
   code-point [start, end] when the span had to be widened to whole tokens).
 - `doc._.rel`: as in Explosion's relation-extraction tutorial, a dict keyed by
   (start token of head entity, start token of tail entity) over ordered pairs of `doc.ents`
-  whose starts are at most 100 tokens apart (the tutorial's candidate window) or that carry a
-  relation, each {label: 1.0 if related, else 0.0} over the schema's relation labels.
+  in one sentence whose starts are at most 100 tokens apart (the tutorial's candidate
+  window) or that carry a relation, each {label: 1.0 if related, else 0.0} over the
+  schema's relation labels. A sentence gives at most 200 candidate pairs, nearest first
+  (a text dense with entities would otherwise give millions: gigabytes for one document);
+  those left out are counted in the notes. Sentences are the stored ones, else the text
+  cut after ".", "!" and "?".
   Accepted relations between two entities of `doc.ents` are written; a symmetric label is
   1.0 in both directions. The extension "rel" is registered (default {}) if missing.
 - `doc.user_data["arcmark_document"]`: {id, title, source, status}.
@@ -17,6 +21,8 @@ Load with `DocBin().from_disk(path).get_docs(nlp.vocab)`.
 """
 from __future__ import annotations
 
+import heapq
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,6 +43,8 @@ from ._common import (
 )
 
 MAX_DISTANCE = 100
+MAX_PAIRS_PER_SENTENCE = 200
+MAX_PAIRS_PER_DOCUMENT = 100_000
 SPAN_KEY = "arcmark"
 
 
@@ -70,18 +78,58 @@ def choose_ents(pairs: list[tuple[Entity, Any]]) -> list[tuple[Entity, Any]]:
     return sorted(taken, key=lambda p: p[1].start)
 
 
-def _rel(ad: AnnotatedDocument, ents: list[tuple[Entity, Any]], schema: Schema
-         ) -> tuple[dict[tuple[int, int], dict[str, float]], int]:
+def sentence_starts(doc: Any, sentences: Iterable[tuple[int, int]]) -> list[int]:
+    """The token index where each sentence starts: the stored sentences (code points), or
+    after each ".", "!" and "?" token."""
+    starts = [t.idx for t in doc]
+    found = sorted({bisect_left(starts, start) for start, _ in sentences})
+    if found:
+        return found
+    return [0] + [t.i + 1 for t in doc if t.text in (".", "!", "?") and t.i + 1 < len(doc)]
+
+
+def candidate_pairs(starts: list[int], sentences: list[int]) -> tuple[list[tuple[int, int]], int]:
+    """Ordered pairs of entity starts (`starts` sorted, distinct) in one sentence and at
+    most MAX_DISTANCE tokens apart: at most MAX_PAIRS_PER_SENTENCE per sentence, nearest
+    first, and MAX_PAIRS_PER_DOCUMENT in all; and how many were left out."""
+    pairs: list[tuple[int, int]] = []
+    left_out = 0
+    for first, end in zip(sentences, sentences[1:] + [sys.maxsize]):
+        inside = starts[bisect_left(starts, first):bisect_left(starts, end)]
+        room = min(MAX_PAIRS_PER_SENTENCE, MAX_PAIRS_PER_DOCUMENT - len(pairs)) // 2
+        nearest, total = _nearest(inside, room)
+        pairs += [(a, b) for a, b in nearest] + [(b, a) for a, b in nearest]
+        left_out += 2 * (total - len(nearest))
+    return pairs, left_out
+
+
+def _nearest(starts: list[int], room: int) -> tuple[list[tuple[int, int]], int]:
+    """The `room` nearest pairs (a < b) of `starts` at most MAX_DISTANCE apart, in text
+    order, and how many such pairs there are. Linear in practice: once `room` pairs are
+    found, a start looks only at partners nearer than the farthest kept."""
+    heap: list[tuple[int, int, int]] = []  # (-distance, -a, b): the farthest on top
+    total = 0
+    for i, a in enumerate(starts):
+        high = bisect_right(starts, a + MAX_DISTANCE, i + 1)
+        total += high - i - 1
+        for b in starts[i + 1:high] if room else ():
+            if len(heap) < room:
+                heapq.heappush(heap, (a - b, -a, b))
+            elif b - a < -heap[0][0]:
+                heapq.heapreplace(heap, (a - b, -a, b))
+            else:
+                break  # the partners after b are farther still
+    return sorted((-na, b) for _, na, b in heap), total
+
+
+def _rel(ad: AnnotatedDocument, ents: list[tuple[Entity, Any]], schema: Schema,
+         sentences: list[int]) -> tuple[dict[tuple[int, int], dict[str, float]], int, int]:
+    """doc._.rel, the relations written and the candidate pairs left out."""
     labels = schema.relation_names
     start_of = {entity.id: span.start for entity, span in ents}
-    rels: dict[tuple[int, int], dict[str, float]] = {}
     starts = [span.start for _, span in ents]  # sorted: the ents are in text order
-    for i, a in enumerate(starts):
-        low = bisect_left(starts, a - MAX_DISTANCE, 0, i)
-        high = bisect_right(starts, a + MAX_DISTANCE, i)
-        for b in starts[low:high]:
-            if b != a:
-                rels[(a, b)] = dict.fromkeys(labels, 0.0)
+    pairs, left_out = candidate_pairs(starts, sentences)
+    rels = {pair: dict.fromkeys(labels, 0.0) for pair in pairs}
     written = 0
     for rel in ad.relations:
         if rel.status != "accepted" or rel.head_id not in start_of or rel.tail_id not in start_of:
@@ -91,7 +139,7 @@ def _rel(ad: AnnotatedDocument, ents: list[tuple[Entity, Any]], schema: Schema
         for key in keys:
             rels.setdefault(key, dict.fromkeys(labels, 0.0))[rel.label] = 1.0
         written += 1
-    return rels, written
+    return rels, written, left_out
 
 
 def to_doc(ad: AnnotatedDocument, schema: Schema, report: ExportReport) -> Any:
@@ -109,7 +157,8 @@ def to_doc(ad: AnnotatedDocument, schema: Schema, report: ExportReport) -> Any:
         "origin": [e.origin for e, _ in all_spans],
         "annotator": [e.annotator or "" for e, _ in all_spans],
         "char_offsets": [[e.start, e.end] for e, _ in all_spans]})
-    doc._.rel, written = _rel(ad, ents, schema)
+    sentences = sentence_starts(doc, document.sentences)
+    doc._.rel, written, left_out = _rel(ad, ents, schema, sentences)
     doc.user_data["arcmark_document"] = {"id": document.id, "title": document.title,
                                          "source": document.source, "status": document.status}
     accepted = sum(1 for e in ad.entities if e.status == "accepted")
@@ -118,6 +167,8 @@ def to_doc(ad: AnnotatedDocument, schema: Schema, report: ExportReport) -> Any:
     report.note(accepted - len(ents), "accepted entities left out of doc.ents (overlaps)")
     report.note(sum(1 for r in ad.relations if r.status == "accepted") - written,
                 "accepted relations left out of doc._.rel (an entity not in doc.ents)")
+    report.note(left_out, f"candidate pairs left out of doc._.rel (beyond "
+                          f"{MAX_PAIRS_PER_SENTENCE} in a sentence)")
     return doc
 
 

@@ -107,10 +107,16 @@ def normalise_newlines(text: str) -> str:
 def text_record(path: Path, text: str, encoding: str) -> DocumentRecord:
     return DocumentRecord(
         text=text,
-        title=title_from_text(text, path.stem),
-        source=str(path),
-        meta={"file_name": path.name, "encoding": encoding},
+        title=title_from_text(text, storable_name(path.stem)),
+        source=storable_name(str(path)),
+        meta={"file_name": storable_name(path.name), "encoding": encoding},
     )
+
+
+def storable_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 in it (kept by Python as lone
+    surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_text(path: Path, schema: Schema, encoding: str | None = None) -> Iterator[ImportBatch]:

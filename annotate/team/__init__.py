@@ -1,0 +1,1 @@
+"""Teams: layers (one per annotator), merging analysts' stores, their agreement, curation."""

@@ -1,0 +1,135 @@
+"""Pre-annotation on a Dask cluster of two worker processes: the same store as one process,
+nothing lost with a worker, one line when the scheduler is out of reach."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import main
+from annotate import cluster
+from annotate.model import ArcmarkError, DocumentRecord
+from annotate.preannotate import preannotate
+from annotate.session import Session
+from storage.store import Store
+
+distributed = pytest.importorskip("distributed")
+
+# what pre-annotation writes; history rows follow the write batches, which depend on timing
+TABLES = ("documents", "entities", "model_runs", "document_index")
+
+
+def _corpus(seed_text: str) -> list[DocumentRecord]:
+    paragraphs = [p for p in seed_text.split("\n\n") if p.strip()]
+    docs = [DocumentRecord(text="\n\n".join(paragraphs[i:i + 2]), title=f"part {i}")
+            for i in range(0, len(paragraphs), 2)]
+    docs.append(DocumentRecord(text=(seed_text + "\n\n") * 9, title="long"))  # chunked
+    return docs
+
+
+def _new_store(path: Path, seed_text: str) -> Path:
+    with Store(path) as store:
+        Session(store, annotator="tester").import_records(_corpus(seed_text))
+    return path
+
+
+def _content(db: Path) -> dict[str, list[tuple]]:
+    """Every row of the tables pre-annotation writes, without the times of writing."""
+    conn = sqlite3.connect(db)
+    try:
+        out = {}
+        for table in TABLES:
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
+                    if r[1] != "at" and not r[1].endswith("_at")]
+            quoted = ", ".join(f'"{c}"' for c in cols)
+            out[table] = conn.execute(f"SELECT {quoted} FROM {table} ORDER BY rowid").fetchall()
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory, seed_text):
+    """The store after `ner` in one process, the reference."""
+    db = _new_store(tmp_path_factory.mktemp("one") / "one.db", seed_text)
+    result = CliRunner().invoke(main.cli, ["ner", "--db", str(db), "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    return _content(db)
+
+
+def test_ner_on_a_local_cluster_stores_what_one_process_stores(tmp_path, seed_text, one_process):
+    """`ner --dask local:2` leaves the store exactly as `ner` in one process does, long
+    (chunked) document included, and a second run finds nothing left to do."""
+    db = _new_store(tmp_path / "dask.db", seed_text)
+    runner = CliRunner()
+    result = runner.invoke(main.cli, ["ner", "--db", str(db), "--dask", "local:2",
+                                      "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    content = _content(db)
+    assert content == one_process
+    long_doc = max(d[0] for d in content["documents"])
+    assert sum(e[1] == long_doc for e in content["entities"]) > 9 * 80  # every chunk annotated
+    again = runner.invoke(main.cli, ["ner", "--db", str(db), "--dask", "local:2"])
+    assert again.exit_code == 0 and "0 suggestions added" in again.output
+
+
+@pytest.fixture
+def two_workers():
+    """A running scheduler with two worker processes (each restarted by its nanny)."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as local:
+        yield local
+
+
+def test_a_worker_killed_mid_run_loses_nothing(tmp_path, seed_text, one_process, two_workers):
+    """A worker killed while it holds batches: Dask runs them again, and the store ends
+    up exactly as after one process."""
+    db = _new_store(tmp_path / "killed.db", seed_text)
+    with distributed.Client(two_workers, set_as_default=False) as client:
+        pids = list(client.run(os.getpid).values())
+    killed: list[int] = []
+
+    def kill_once(done: int, total: int) -> None:
+        if not killed:
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(done)
+
+    with Store(db) as store:
+        result = preannotate(Session(store, annotator="tester"),
+                             dask=two_workers.scheduler_address, batch_size=1,
+                             progress=kill_once)
+    assert killed and killed[0] < result.documents == len(_corpus(seed_text))
+    assert _content(db) == one_process
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path, seed_text, monkeypatch):
+    """No scheduler at the address: one line, exit 1, the store unchanged."""
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 1)
+    db = _new_store(tmp_path / "c.db", seed_text)
+    before = _content(db)
+    result = CliRunner().invoke(main.cli, ["ner", "--db", str(db), "--dask", "127.0.0.1:1"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "arcmark: cannot reach the Dask scheduler at tcp://127.0.0.1:1"), lines
+    assert _content(db) == before
+
+
+@pytest.mark.parametrize("spec", ["local:0", "local:x", "", "tcp://a b"])
+def test_a_malformed_cluster_address_is_one_line(tmp_path, spec):
+    """A malformed --dask value is refused before anything starts."""
+    result = CliRunner().invoke(main.cli, ["ner", "--db", str(tmp_path / "d.db"), "--dask", spec])
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "--dask" in result.stderr
+
+
+def test_without_dask_the_command_says_how_to_install_it(session, monkeypatch):
+    """Where dask.distributed is missing, pre-annotation on Dask names the extra to install."""
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ArcmarkError, match=r"pip install \.\[dask\]"):
+        preannotate(session, dask="local:2")
