@@ -80,8 +80,13 @@ def expected_objects(applied: tuple[str, ...]) -> dict[str, SchemaObject]:
     try:
         migrations.ensure_migrations_table(db)
         for name in applied:
-            with db.atomic():
-                known[name].fn(db)
+            migration = known[name]
+            if migration.transactional:
+                with db.atomic():
+                    migration.fn(db)
+                    migrations._record_applied(db, name)
+            else:  # it manages its own transaction (e.g. a table rebuild)
+                migration.fn(db)
                 migrations._record_applied(db, name)
         return schema_objects(db.conn)
     except (KeyError, sqlite3.Error) as exc:

@@ -33,7 +33,7 @@ def _out(tmp_path, fmt):
 
 
 def test_names():
-    assert exporter_names() == ["brat", "conll", "csv", "doccano", "graphml", "jsonl",
+    assert exporter_names() == ["brat", "conll", "csv", "csv-raw", "doccano", "graphml", "jsonl",
                                 "labelstudio", "prodigy", "spacy"]
     assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano", "labelstudio",
                                 "html", "pdf", "docx", "eml"]
