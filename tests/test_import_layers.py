@@ -29,7 +29,7 @@ def test_a_second_file_with_other_annotations_becomes_its_own_layer(session, tmp
     report = import_path(session, b)
     (doc,) = session.documents()
     assert "doc 1: annotation layer 'b.jsonl' added from b.jsonl" in report.summary()
-    layers = sorted((e.annotator, e.start, e.label) for e in session.entities(doc.id))
+    layers = sorted((e.annotator, e.start, e.label) for e in session.all_entities(doc.id))
     assert layers == [("b.jsonl", 0, "GPE"), ("b.jsonl", 46, "ORG"),
                       ("tester", 0, "GPE"), ("tester", 31, "GPE")]
     sources = session.document(doc.id).meta["sources"]
@@ -44,7 +44,7 @@ def test_the_file_annotator_names_the_layer(session, tmp_path):
     report = import_path(session, _file(tmp_path, "b.jsonl", _task([(0, 6, "ORG")],
                                                                    _annotator_id="ben")))
     (doc,) = session.documents()
-    assert sorted((e.annotator, e.label) for e in session.entities(doc.id)) == [
+    assert sorted((e.annotator, e.label) for e in session.all_entities(doc.id)) == [
         ("ana", "GPE"), ("ben", "ORG")]
     assert report.result.layers == [(doc.id, "ben", "b.jsonl")]
     assert [s["annotator"] for s in session.document(doc.id).meta["sources"]] == ["ana", "ben"]
@@ -58,7 +58,7 @@ def test_reimporting_an_export_adds_no_layer_but_keeps_its_name(session, tmp_pat
     report = import_path(session, out)
     (doc,) = session.documents()
     assert report.result.layers == [] and report.result.skipped == 1
-    assert len(session.entities(doc.id)) == 1
+    assert len(session.all_entities(doc.id)) == 1
     names = [s["source"] for s in session.document(doc.id).meta["sources"]]
     assert names == ["a.jsonl", "export.jsonl"]
 
