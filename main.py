@@ -89,10 +89,15 @@ def plain_gui_options(args: Sequence[str], environ: Mapping[str, str]) -> dict[s
     return options
 
 
-if __name__ == "__main__" and (_gui := plain_gui_options(sys.argv[1:], os.environ)) is not None:
+def open_window(options: dict[str, Any]) -> None:
+    """A plain window start (see `plain_gui_options`): run the window and exit with it."""
     from ui.shell.app import run_gui
 
-    sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **_gui))
+    sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **options))
+
+
+if __name__ == "__main__" and (_gui := plain_gui_options(sys.argv[1:], os.environ)) is not None:
+    open_window(_gui)
 
 # what the other commands need, after the window's fast path above, which does without it
 import json  # noqa: E402
@@ -545,9 +550,7 @@ def main() -> None:
     """The `arcmark` command: what `python main.py` does (a plain window start first)."""
     options = plain_gui_options(sys.argv[1:], os.environ)
     if options is not None:
-        from ui.app import run_gui
-
-        sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **options))
+        open_window(options)
     cli(prog_name="arcmark")
 
 

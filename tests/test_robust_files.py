@@ -63,8 +63,9 @@ BAD_FILES = {
     "bad-line.jsonl": ((json.dumps(GOOD_RECORD) + "\n{oops\n").encode(), "bad-line.jsonl:2"),
     "out-of-range.jsonl": (json.dumps({"text": "Short.", "spans": [
         {"start": 2, "end": 60, "label": "GPE"}]}).encode(), "beyond the text"),
+    # a label the schema lacks joins it (see test_formats_prodigy); one that is no label fails
     "unknown-label.jsonl": (json.dumps({"text": "Short.", "spans": [
-        {"start": 0, "end": 5, "label": "NOT_A_LABEL"}]}).encode(), "NOT_A_LABEL"),
+        {"start": 0, "end": 5, "label": ["NOT_A_LABEL"]}]}).encode(), "NOT_A_LABEL"),
     "surrogate.jsonl": (b'{"text": "Russia \\ud800 and Turkey."}\n', "lone surrogate"),
     "cp1251.jsonl": (json.dumps({"text": RUSSIAN}, ensure_ascii=False).encode("cp1251"),
                      "--encoding"),
