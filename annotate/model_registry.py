@@ -1,6 +1,6 @@
 """The store's trained models: which versions exist, where, and which one `latest` or
 `vN` names. A version's folder (`<store>.models/vN/`) holds the spaCy pipeline, the
-relation learner (`relations.json`) and the config it was trained with (`config.cfg`).
+relation learner (`relations.json`) and the config spaCy's loop ran (`training.cfg`).
 """
 from __future__ import annotations
 

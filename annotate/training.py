@@ -36,6 +36,7 @@ from annotate.training_data import (
 from storage.trained_models import models_folder, next_model_version, record_trained_model
 
 MIN_RELATION_SCORE = 0.3
+TRAINING_CONFIG = "training.cfg"  # the config spaCy's loop ran, kept with the model
 
 
 @dataclass
@@ -127,7 +128,7 @@ def _train(session: Session, options: TrainOptions, train_docs, held_docs, work:
     counts = _write_corpora(base_nlp, train, held, untouched, work)
     config = training_config(base, work, labels=list(schema.entity_names), epochs=options.epochs,
                              train_docs=len(train), seed=options.seed)
-    config.to_disk(work / "config.cfg")
+    config.to_disk(work / TRAINING_CONFIG)
     nlp = _run_spacy_training(config, report, check)
     check()
     report(TrainProgress("relations"))
@@ -230,6 +231,13 @@ def _save(nlp: Any, learner: dict[str, Any], work: Path, version: int) -> None:
     nlp.meta["version"] = f"{version}.0.0"
     nlp.meta["description"] = "Trained by Arcmark on the store's reviewed documents."
     nlp.to_disk(work)
+    # the pipeline loads without Arcmark's training callbacks (training.cfg keeps them)
+    from spacy.util import load_config
+
+    config = load_config(work / "config.cfg")
+    config["nlp"]["after_pipeline_creation"] = None
+    config["training"]["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
+    config.to_disk(work / "config.cfg")
     (work / RELATIONS_FILE).write_text(json.dumps(learner), encoding="utf-8")
     for name in ("train.spacy", "dev.spacy"):
         (work / name).unlink(missing_ok=True)
