@@ -112,8 +112,24 @@ def train_models(session: Session, options: TrainOptions, *,
     return result
 
 
-def _train(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
-           version: int, report, check) -> TrainResult:
+@dataclass
+class Prepared:
+    """The base model's pass over the reviewed documents, and the corpora and config
+    written for spaCy's loop."""
+
+    base: str
+    base_nlp: Any
+    train: list[Parsed]
+    held: list[Parsed]
+    untouched: set[str]
+    counts: dict[str, Any]
+    config: Any
+
+
+def prepare(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
+            report=lambda _p: None, check=lambda: None) -> Prepared:
+    """Parse the documents with the base pipeline and write work/train.spacy,
+    work/dev.spacy and work/training.cfg."""
     import spacy
 
     base = base_model(session, options.base)
@@ -122,28 +138,37 @@ def _train(session: Session, options: TrainOptions, train_docs, held_docs, work:
     symmetric = {r.name for r in schema.relation_labels if r.symmetric}
     parsed = _parse(base_nlp, [*train_docs, *held_docs], symmetric, report, check)
     train, held = parsed[:len(train_docs)], parsed[len(train_docs):]
-    untouched = untouched_labels(base_nlp.get_pipe("ner").labels, train_docs) \
-        if options.rehearse else set()
+    # measured either way; taught only with rehearsal
+    untouched = untouched_labels(base_nlp.get_pipe("ner").labels, train_docs)
     work.mkdir(parents=True, exist_ok=True)
-    counts = _write_corpora(base_nlp, train, held, untouched, work)
+    counts = _write_corpora(base_nlp, train, held, untouched if options.rehearse else set(),
+                            work)
     config = training_config(base, work, labels=list(schema.entity_names), epochs=options.epochs,
                              train_docs=len(train), seed=options.seed)
     config.to_disk(work / TRAINING_CONFIG)
-    nlp = _run_spacy_training(config, report, check)
+    return Prepared(base, base_nlp, train, held, untouched, counts, config)
+
+
+def _train(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
+           version: int, report, check) -> TrainResult:
+    p = prepare(session, options, train_docs, held_docs, work, report, check)
+    nlp = _run_spacy_training(p.config, report, check)
     check()
     report(TrainProgress("relations"))
-    learner = fit([f for p in train for f in p.features], [c for p in train for c in p.classes],
-                  seed=options.seed)
+    learner = fit([f for x in p.train for f in x.features],
+                  [c for x in p.train for c in x.classes], seed=options.seed)
     _save(nlp, learner, work, version)
     check()
     report(TrainProgress("saving"))
     from annotate.model_evaluation import held_out_scores
 
-    scores = held_out_scores(base_nlp, nlp, learner, train, held, schema.relation_labels,
-                             untouched, MIN_RELATION_SCORE)
-    counts.update(base=_base_name(base_nlp, base), base_package=base, epochs=options.epochs,
-                  rehearsed_labels=sorted(untouched), relations=sum(
-                      len(p.doc.relations) for p in train))
+    scores = held_out_scores(p.base_nlp, nlp, learner, p.train, p.held,
+                             session.schema.relation_labels, p.untouched, MIN_RELATION_SCORE)
+    counts = {**p.counts, "base": _base_name(p.base_nlp, p.base), "base_package": p.base,
+              "epochs": options.epochs,
+              "rehearsed_labels": sorted(p.untouched) if options.rehearse else [],
+              "untouched_labels": sorted(p.untouched),
+              "relations": sum(len(x.doc.relations) for x in p.train)}
     return TrainResult(version=version, counts=counts, scores=scores)
 
 
