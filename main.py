@@ -78,7 +78,7 @@ def plain_gui_options(args: Sequence[str], environ: Mapping[str, str]) -> dict[s
 
 
 if __name__ == "__main__" and (_gui := plain_gui_options(sys.argv[1:], os.environ)) is not None:
-    from ui.app import run_gui
+    from ui.shell.app import run_gui
 
     sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **_gui))
 
@@ -135,7 +135,7 @@ def cli(ctx: click.Context, db_path: Path | None, model: str | None) -> None:
 def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
         read_only: bool) -> None:
     """Open the window (the default command)."""
-    from ui.app import run_gui
+    from ui.shell.app import run_gui
 
     sys.exit(run_gui(db_path=db_path, schema_path=schema_path, model=model, seeds=SEEDS,
                      read_only=read_only))

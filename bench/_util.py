@@ -274,7 +274,7 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 def app_has_shown_hook() -> bool:
     """Whether the window itself honours ARCMARK_EXIT_WHEN_SHOWN=1 (else the probe is used)."""
     return any(HOOK_ENV in p.read_text(encoding="utf-8", errors="replace")
-               for p in (ROOT / "ui").glob("*.py"))
+               for p in (ROOT / "ui").rglob("*.py"))
 
 
 def gui_command(db: Path) -> tuple[list[str], dict[str, str], str]:

@@ -173,7 +173,7 @@ def bench_graph() -> list[dict]:
 
     from annotate.corpus_graph import layout
     from annotate.schema import load_schema
-    from ui.graph_view import GraphView, unit_for
+    from ui.corpus.graph_view import GraphView, unit_for
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     schema = load_schema()

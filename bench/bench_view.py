@@ -32,7 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
-from ui.document_view import DocumentView, ViewArc, ViewSpan  # noqa: E402
+from ui.document.document_view import DocumentView, ViewArc, ViewSpan  # noqa: E402
 
 RUNS = 5
 SIZE = (1000, 760)

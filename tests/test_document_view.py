@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from ui.document_view import DocumentView, ViewArc, ViewSpan  # noqa: E402
+from ui.document.document_view import DocumentView, ViewArc, ViewSpan  # noqa: E402
 
 MAGENTA = "#d0308a"  # a colour nothing else in the view uses
 TEAL = "#1aa39a"

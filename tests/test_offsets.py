@@ -11,7 +11,7 @@ from hypothesis import strategies as st  # noqa: E402
 from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QPlainTextEdit  # noqa: E402
 
-from ui.offsets import OffsetMap  # noqa: E402
+from ui.document.offsets import OffsetMap  # noqa: E402
 
 PARAGRAPH = "\u2029"
 # what setPlainText stores for each character that it does not keep as is

@@ -8,9 +8,9 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotate.model import DocumentRecord
-from ui import errors
-from ui.app import run_gui
-from ui.main_window import MainWindow
+from ui.shell import errors
+from ui.shell.app import run_gui
+from ui.shell.main_window import MainWindow
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -98,9 +98,9 @@ def test_the_window_is_visible_before_spacy_is_imported(tmp_path):
 
     code = (
         "import sys; from pathlib import Path\n"
-        "from ui.app import application, open_session\n"
+        "from ui.shell.app import application, open_session\n"
         "app = application()\n"
-        "from ui.main_window import MainWindow\n"
+        "from ui.shell.main_window import MainWindow\n"
         f"w = MainWindow(open_session(Path({str(tmp_path / 'x.db')!r}), None), seeds=Path('seeds'))\n"
         "w.show(); app.processEvents()\n"
         "print(w.isVisible(), 'spacy' in sys.modules)\n"

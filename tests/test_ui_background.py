@@ -8,8 +8,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from annotate.model import DocumentRecord
-from ui.main_window import MainWindow
-from ui.worker import BackgroundRunner, JobContext
+from ui.shell.main_window import MainWindow
+from ui.shell.worker import BackgroundRunner, JobContext
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_a_failing_job_is_logged_and_shown(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: _message_box("bugBox") is not None)
     box = _message_box("bugBox")
     assert "the job broke" in box.text()
-    from ui.errors import log_path
+    from ui.shell.errors import log_path
 
     assert "the job broke" in log_path().read_text(encoding="utf-8")
     box.close()

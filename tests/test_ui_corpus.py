@@ -9,9 +9,9 @@ from annotate.corpus_io import import_path
 from annotate.model import DocumentRecord, EntityRecord, RelationRecord
 from annotate.statistics import corpus_statistics
 from tests.conftest import ROOT
-from ui.graph_view import EdgeItem, NodeItem
-from ui.main_window import MainWindow
-from ui.search_panel import HIT_ROLE
+from ui.corpus.graph_view import EdgeItem, NodeItem
+from ui.shell.main_window import MainWindow
+from ui.corpus.search_panel import HIT_ROLE
 
 EXAMPLE = ROOT / "seeds" / "example" / "worked-example.jsonl"
 LEFT = Qt.MouseButton.LeftButton

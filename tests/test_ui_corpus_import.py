@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from annotate.formats import count_sources
-from ui.main_window import MainWindow
-from ui.status import format_time_left
+from ui.shell.main_window import MainWindow
+from ui.shell.status import format_time_left
 
 ARTICLE = ("Russia and Turkey agreed on {n} new steps in Syria, officials in Ankara said. "
            "Iran welcomed the talks in Astana.\n")

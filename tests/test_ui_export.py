@@ -9,8 +9,8 @@ import pytest
 from annotate.corpus_io import import_path
 from annotate.formats import exporter_names
 from tests.conftest import ROOT
-from ui.export_dialog import ExportDialog
-from ui.main_window import MainWindow
+from ui.corpus.export_dialog import ExportDialog
+from ui.shell.main_window import MainWindow
 
 EXAMPLE = ROOT / "seeds" / "example" / "worked-example.jsonl"
 
@@ -59,7 +59,7 @@ def test_status_filter_and_the_dialog(qtbot, window, tmp_path):
 
 
 def test_an_unwritable_target_is_one_message(qtbot, window, tmp_path, monkeypatch):
-    from ui import main_window
+    from ui.shell import main_window
 
     shown: list[str] = []
     monkeypatch.setattr(main_window, "report_failure",

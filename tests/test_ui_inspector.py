@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from annotate.model import DocumentRecord, EntityRecord
-from ui.inspector import RelationInspector, actor_text
-from ui.main_window import MainWindow
+from ui.relations.inspector import RelationInspector, actor_text
+from ui.shell.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
 TEXT = ("Russia and Turkey fight Islamic State. Moscow backs Ankara. "

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from annotate.model import DocumentSummary, Entity
-from ui.document_list import DocumentFilterModel, DocumentListModel, ID_ROLE
-from ui.entity_table import EntityFilterModel, EntityTableModel
+from ui.corpus.document_list import DocumentFilterModel, DocumentListModel, ID_ROLE
+from ui.document.entity_table import EntityFilterModel, EntityTableModel
 
 
 def _summary(doc_id: int, title: str, status: str = "new", entities: int = 0) -> DocumentSummary:

@@ -9,9 +9,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from annotate.model import DocumentRecord, EntityRecord, Relation
-from ui.main_window import MainWindow
-from ui.relation_builder import LabelMenu
-from ui.relation_table import RelationTableModel, relation_row
+from ui.shell.main_window import MainWindow
+from ui.relations.relation_builder import LabelMenu
+from ui.relations.relation_table import RelationTableModel, relation_row
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 LEFT = Qt.MouseButton.LeftButton

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from annotate.model import DocumentRecord, EntityRecord
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 TEXT = "Vladimir Putin met Recep Tayyip Erdogan in Moscow. Russia and Turkey are allies."

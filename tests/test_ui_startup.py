@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 import main
 from annotate.model import DocumentRecord, EntityRecord, RelationRecord
 from tests.conftest import ROOT
-import ui.app
-import ui.errors
-from ui.app import run_gui
-from ui.main_window import MainWindow
+import ui.shell.app
+import ui.shell.errors
+from ui.shell.app import run_gui
+from ui.shell.main_window import MainWindow
 
 SEEDS = ROOT / "seeds"
 MENUS = ["&File", "&Edit", "E&ntity", "&Relation", "&Document", "&Annotate", "&View", "&Help"]
@@ -129,11 +129,11 @@ import json, sys
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
-import ui.app
+import ui.shell.app
 
 loaded = {{}}
-WATCH = ("sqlite_utils", "storage.store", "annotate.session", "ui.document_view",
-         "ui.corpus_ui", "spacy", "networkx")
+WATCH = ("sqlite_utils", "storage.store", "annotate.session", "ui.document.document_view",
+         "ui.corpus.corpus_ui", "spacy", "networkx")
 
 class Probe(QObject):
     def eventFilter(self, obj, event):
@@ -151,9 +151,9 @@ class Probe(QObject):
         return False
 
 probe = Probe()
-QApplication.instance() or ui.app.application()
+QApplication.instance() or ui.shell.app.application()
 QApplication.instance().installEventFilter(probe)
-status = ui.app.run_gui(db_path=Path({str(db_path)!r}))
+status = ui.shell.app.run_gui(db_path=Path({str(db_path)!r}))
 print(json.dumps({{"status": status, **loaded}}))
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
@@ -164,7 +164,7 @@ print(json.dumps({{"status": status, **loaded}}))
     # is painted (on another thread), so that frame may or may not find some of them
     assert result["shown"] == []
     assert not {"spacy", "networkx"} & set(result["frame"])
-    assert {"sqlite_utils", "annotate.session", "ui.document_view"} <= set(result["content"])
+    assert {"sqlite_utils", "annotate.session", "ui.document.document_view"} <= set(result["content"])
     assert "spacy" not in result["content"] and "networkx" not in result["content"]
 
 
@@ -202,7 +202,7 @@ def test_an_unexpected_failure_while_filling_the_window_is_logged_then_exit_1(
     shown: list[str] = []
     stores: list[object] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
-    real_open = ui.app.open_session
+    real_open = ui.shell.app.open_session
 
     def open_session(*args, **kwargs):  # type: ignore[no-untyped-def]
         opened = real_open(*args, **kwargs)
@@ -212,11 +212,11 @@ def test_an_unexpected_failure_while_filling_the_window_is_logged_then_exit_1(
     def broken_attach(self, _session):  # type: ignore[no-untyped-def]
         raise RuntimeError("the view could not be built")
 
-    monkeypatch.setattr(ui.app, "open_session", open_session)
+    monkeypatch.setattr(ui.shell.app, "open_session", open_session)
     monkeypatch.setattr(MainWindow, "attach", broken_attach)
     assert run_gui(db_path=db_path, seeds=SEEDS) == 1
     assert len(shown) == 1 and shown[0].startswith("Something went wrong: the view could not")
-    log = ui.errors.log_path()
+    log = ui.shell.errors.log_path()
     assert "RuntimeError: the view could not be built" in log.read_text(encoding="utf-8")
     (store,) = stores
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
@@ -279,10 +279,10 @@ def test_a_saved_layout_comes_back_with_every_panel_where_it_was(qtbot, session)
 @pytest.mark.parametrize("env_db", [None, "from-env.db"])
 def test_a_plain_window_start_reads_its_options_as_click_does(args, env_db, monkeypatch):
     """`main.py [gui] ...` skips loading click only where it would get the same options."""
-    import ui.app
+    import ui.shell.app
 
     calls: list[dict[str, object]] = []
-    monkeypatch.setattr(ui.app, "run_gui", lambda **kwargs: calls.append(kwargs) or 0)
+    monkeypatch.setattr(ui.shell.app, "run_gui", lambda **kwargs: calls.append(kwargs) or 0)
     env = {"ARCMARK_DB": env_db} if env_db else {}
     if env_db:
         monkeypatch.setenv("ARCMARK_DB", env_db)
@@ -307,7 +307,7 @@ def test_entity_columns_fit_their_words_as_soon_as_the_rows_change(qtbot):
     change: no pass over the rows at each layout (Qt's ResizeToContents), which was a
     good part of the window's first paint."""
     from annotate.model import Entity
-    from ui.entity_table import END, LABEL, START, EntityTableView
+    from ui.document.entity_table import END, LABEL, START, EntityTableView
 
     table = EntityTableView()
     qtbot.addWidget(table)
@@ -383,21 +383,21 @@ def test_menus_and_toolbar_wait_for_the_store(qtbot, session):
 
 def test_the_preloaded_modules_are_all_that_opening_the_store_imports(tmp_path, session,
                                                                       db_path):
-    """The modules loaded during the first paint (ui.app._OPENING_MODULES) cover everything
+    """The modules loaded during the first paint (ui.shell.app._OPENING_MODULES) cover everything
     opening the store and filling the window import: none is left for after the paint."""
     _one_document(session)
     session.store.close()
     code = f"""
 import importlib, json, sys
 from pathlib import Path
-import ui.app
-ui.app.application()
-from ui.main_window import MainWindow
+import ui.shell.app
+ui.shell.app.application()
+from ui.shell.main_window import MainWindow
 window = MainWindow()
-for name in ui.app._OPENING_MODULES:
+for name in ui.shell.app._OPENING_MODULES:
     importlib.import_module(name)
 before = set(sys.modules)
-window.attach(ui.app.open_session(Path({str(db_path)!r}), None))
+window.attach(ui.shell.app.open_session(Path({str(db_path)!r}), None))
 ours = ("ui", "annotate", "storage", "sqlite_utils", "spacy", "networkx")
 print(json.dumps(sorted(m for m in set(sys.modules) - before if m.split(".")[0] in ours)))
 """

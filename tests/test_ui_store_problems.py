@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from annotate.model import DocumentRecord
 from annotate.session import Session
 from storage.store import Store
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 TEXT = "Russia and Turkey met in Ankara."
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import DOCUMENT_STATUSES, DocumentSummary
-from ui.table_model import RESIZE_PRECISION, ReadOnlyTableModel
+from ui.common.table_model import RESIZE_PRECISION, ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMenu
 from annotate.model import Change, Entity
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 
 class EntityReview:

@@ -19,8 +19,8 @@ from annotate import corpus_graph
 from annotate.corpus_graph import CorpusGraph, Evidence, Mention
 from annotate.model import DOCUMENT_STATUSES
 from annotate.session import Session
-from ui.graph_view import GraphView, unit_for
-from ui.search_panel import HTML_ROLE, MATCH_COLOUR, HitDelegate
+from ui.corpus.graph_view import GraphView, unit_for
+from ui.corpus.search_panel import HTML_ROLE, MATCH_COLOUR, HitDelegate
 
 Index = QModelIndex | QPersistentModelIndex
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 3

@@ -1,6 +1,6 @@
 """The Arcmark window: document list, document view, entity table, label palette.
 
-The window is built in two steps. Its frame (`ui.window_frame`: menus, toolbar, the
+The window is built in two steps. Its frame (`ui.shell.window_frame`: menus, toolbar, the
 side panels, the central tabs, the saved layout) needs neither the store nor the
 heavier widget modules, so `run_gui` can show it at once; `attach(session)` then
 fills it from the store: the document list, the open document, tables and panels.
@@ -22,24 +22,24 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
-from ui.errors import first_line, report_failure, show_user_error, user_errors
-from ui.window_frame import DOCUMENT_TAB, WindowFrame
+from ui.shell.errors import first_line, report_failure, show_user_error, user_errors
+from ui.shell.window_frame import DOCUMENT_TAB, WindowFrame
 
 # Modules that need the store, or are needed only once it is open, are imported
 # where they are used: the frame paints before they load.
 if TYPE_CHECKING:
     from annotate.model import Change
     from annotate.session import Session
-    from ui.corpus_ui import CorpusUi
-    from ui.document_list import DocumentListPanel
-    from ui.document_view import DocumentView
-    from ui.entity_table import EntityTableView
-    from ui.palette import LabelPalette
-    from ui.presenter import DocumentPresenter
-    from ui.relation_ui import RelationUi
-    from ui.review import EntityReview
-    from ui.status import FindBar, StatusPanel
-    from ui.worker import BackgroundRunner, Job
+    from ui.corpus.corpus_ui import CorpusUi
+    from ui.corpus.document_list import DocumentListPanel
+    from ui.document.document_view import DocumentView
+    from ui.document.entity_table import EntityTableView
+    from ui.document.palette import LabelPalette
+    from ui.document.presenter import DocumentPresenter
+    from ui.relations.relation_ui import RelationUi
+    from ui.document.review import EntityReview
+    from ui.shell.status import FindBar, StatusPanel
+    from ui.shell.worker import BackgroundRunner, Job
 
 
 class MainWindow(WindowFrame):
@@ -74,16 +74,16 @@ class MainWindow(WindowFrame):
 
     def attach(self, session: Session) -> None:
         """Show the store's documents: the list, the open document, tables and panels."""
-        from ui.corpus_ui import install_corpus_ui
-        from ui.document_list import DocumentListPanel
-        from ui.document_view import DocumentView
-        from ui.entity_table import EntityTableView
-        from ui.palette import LabelPalette
-        from ui.presenter import DocumentPresenter
-        from ui.relation_ui import install_relation_ui
-        from ui.review import EntityReview
-        from ui.status import FindBar, StatusPanel
-        from ui.worker import BackgroundRunner
+        from ui.corpus.corpus_ui import install_corpus_ui
+        from ui.corpus.document_list import DocumentListPanel
+        from ui.document.document_view import DocumentView
+        from ui.document.entity_table import EntityTableView
+        from ui.document.palette import LabelPalette
+        from ui.document.presenter import DocumentPresenter
+        from ui.relations.relation_ui import install_relation_ui
+        from ui.document.review import EntityReview
+        from ui.shell.status import FindBar, StatusPanel
+        from ui.shell.worker import BackgroundRunner
 
         assert self.session is None, "a window shows one store"
         self.session = session
@@ -126,7 +126,7 @@ class MainWindow(WindowFrame):
     # --- wiring (every connect of the window) -------------------------------------------------------
 
     def _connect(self) -> None:
-        from ui import dialogs
+        from ui.shell import dialogs
 
         a, view, review = self.actions, self.view, self.review
         a.import_files.triggered.connect(self._on_import_files_triggered)
@@ -363,7 +363,7 @@ class MainWindow(WindowFrame):
 
     def start_first_run(self) -> bool:
         """With an empty store: import the sample articles, then pre-annotate them."""
-        from ui import jobs
+        from ui.shell import jobs
 
         files = jobs.seed_files(self.seeds)
         if not files or self.documents.model.ids() or self.session.read_only:
@@ -373,7 +373,7 @@ class MainWindow(WindowFrame):
         return True
 
     def _after_first_import(self, outcome: object) -> None:
-        from ui import jobs
+        from ui.shell import jobs
 
         assert isinstance(outcome, jobs.ImportOutcome)
         if outcome.added:
@@ -381,20 +381,20 @@ class MainWindow(WindowFrame):
             self.preannotate(outcome.added)
 
     def preannotate(self, doc_ids: list[int] | None) -> Job:
-        from ui import jobs
+        from ui.shell import jobs
 
         what = "this document" if doc_ids is not None and len(doc_ids) == 1 else "documents"
         return self.submit(f"Pre-annotating {what}", jobs.preannotate_documents, model=self.model,
                            doc_ids=doc_ids, **self._job_args())
 
     def import_paths(self, paths: list[Path]) -> Job:
-        from ui import jobs
+        from ui.shell import jobs
 
         return self.submit("Importing", jobs.import_files, paths=paths, then=self._after_import,
                            **self._job_args())
 
     def _after_import(self, outcome: object) -> None:
-        from ui import dialogs, jobs
+        from ui.shell import dialogs, jobs
 
         assert isinstance(outcome, jobs.ImportOutcome)
         if outcome.added and self.presenter.doc_id is None:
@@ -403,13 +403,13 @@ class MainWindow(WindowFrame):
 
     def export(self, fmt: str, out: Path, status: str | None = None) -> Job:
         """Export in the background (File → Export…); the file appears whole or not at all."""
-        from ui import jobs
+        from ui.shell import jobs
 
         return self.submit(f"Exporting {fmt}", jobs.export_corpus, fmt=fmt, out=out,
                            status=status, **self._job_args())
 
     def _on_export_triggered(self) -> None:
-        from ui.export_dialog import ExportDialog
+        from ui.corpus.export_dialog import ExportDialog
 
         start = Path(str(self.settings.value("export/dir") or Path.home()))
         dialog = ExportDialog(self, start)
@@ -424,14 +424,14 @@ class MainWindow(WindowFrame):
             self.preannotate([self.presenter.doc_id])
 
     def _on_import_files_triggered(self) -> None:
-        from ui import dialogs
+        from ui.shell import dialogs
 
         paths = dialogs.ask_import_files(self, self.settings)
         if paths:
             self.import_paths(paths)
 
     def _on_import_folder_triggered(self) -> None:
-        from ui import dialogs
+        from ui.shell import dialogs
 
         folder = dialogs.ask_import_folder(self, self.settings)
         if folder is not None:
@@ -445,7 +445,7 @@ class MainWindow(WindowFrame):
 
     def _on_runner_job_finished(self, job: Job, outcome: object) -> None:
         from annotate.model import Change
-        from ui import dialogs
+        from ui.shell import dialogs
 
         then = self._after_job.pop(job.id, None)
         if outcome is None:

@@ -2,7 +2,7 @@
 
 `install_relation_ui(window)` fills the window's Relations and Inspector docks
 and connects the Relation menu and Help → Open Worked Example (the window's frame
-built both, see `ui.relation_actions`), and wires them to the window:
+built both, see `ui.relations.relation_actions`), and wires them to the window:
 
 - every edit goes through `window.perform` (stored, undoable, announced); the
   window's presenter redraws the arcs from the `Change`, and this controller
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from annotate.model import Change, Entity, Relation, ValidationError
-from ui.inspector import InspectorPanel
-from ui.relation_builder import RelationBuilder
-from ui.relation_table import RelationRow, RelationTablePanel, relation_row
+from ui.relations.inspector import InspectorPanel
+from ui.relations.relation_builder import RelationBuilder
+from ui.relations.relation_table import RelationRow, RelationTablePanel, relation_row
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 
 class RelationUi(QObject):
@@ -102,7 +102,7 @@ class RelationUi(QObject):
         self._edit(lambda: self.session.swap_relation(rid))
 
     def open_example(self) -> MainWindow | None:
-        from ui.example import open_example
+        from ui.shell.example import open_example
 
         if self.example_window is not None:
             self.example_window.close()

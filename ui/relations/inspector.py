@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from annotate.model import CONFIDENCES, Entity, Relation
 from annotate.schema import RelationLabel
-from ui.entity_table import origin_text
-from ui.relation_table import short_time
+from ui.document.entity_table import origin_text
+from ui.relations.relation_table import short_time
 
 EVIDENCE_CHARS = 200  # a long evidence passage is cut here (the tooltip has it all)
 STATUS_TEXT = {"suggested": "Suggestion (not reviewed)", "accepted": "Accepted",

@@ -18,14 +18,14 @@ from PySide6.QtWidgets import QDockWidget
 from annotate.model import ArcmarkError, Change
 from annotate.search import SearchHit, first_match, search
 from storage.store import StoreError
-from ui.document_filters import DocumentFilterBar
-from ui.window_frame import DOCUMENT_TAB, GRAPH_TAB, STATS_TAB
+from ui.corpus.document_filters import DocumentFilterBar
+from ui.shell.window_frame import DOCUMENT_TAB, GRAPH_TAB, STATS_TAB
 
 if TYPE_CHECKING:
-    from ui.graph_panel import GraphPanel, Target
-    from ui.main_window import MainWindow
-    from ui.search_panel import SearchPanel
-    from ui.stats_panel import StatsPanel
+    from ui.corpus.graph_panel import GraphPanel, Target
+    from ui.shell.main_window import MainWindow
+    from ui.corpus.search_panel import SearchPanel
+    from ui.corpus.stats_panel import StatsPanel
 
 # panels about the open document, set aside while the graph or the statistics are shown
 DOCUMENT_DOCKS = ("entityDock", "paletteDock", "relationDock", "inspectorDock")
@@ -65,7 +65,7 @@ class CorpusUi(QObject):
     @property
     def search_panel(self) -> SearchPanel:
         if self._search_panel is None:
-            from ui.search_panel import SearchPanel
+            from ui.corpus.search_panel import SearchPanel
 
             panel = SearchPanel(self.window)
             panel.query_changed.connect(self.run_search)
@@ -77,7 +77,7 @@ class CorpusUi(QObject):
     @property
     def graph(self) -> GraphPanel:
         if self._graph is None:
-            from ui.graph_panel import GraphPanel
+            from ui.corpus.graph_panel import GraphPanel
 
             self._graph = GraphPanel(self.session, self.window)
             self._graph.open_requested.connect(self.open_target)
@@ -87,7 +87,7 @@ class CorpusUi(QObject):
     @property
     def stats(self) -> StatsPanel:
         if self._stats is None:
-            from ui.stats_panel import StatsPanel
+            from ui.corpus.stats_panel import StatsPanel
 
             self._stats = StatsPanel(self.session, self.window)
             self.window.fill_page(STATS_TAB, self._stats)
@@ -144,7 +144,7 @@ class CorpusUi(QObject):
     def open_hit(self, hit: SearchHit) -> None:
         """Open the hit's document at the match: the text match selected, the entity or
         relation selected."""
-        from ui.graph_panel import Target
+        from ui.corpus.graph_panel import Target
 
         if hit.kind == "text":
             span = first_match(self.session, hit.doc_id, self.search_panel.query_text())

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QApplication, QDockWidget, QMainWindow, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
-from ui.actions import WindowActions
-from ui.relation_actions import RelationActions
+from ui.shell.actions import WindowActions
+from ui.relations.relation_actions import RelationActions
 
 ORG = APP = "Arcmark"
 # the central tabs, in order

@@ -23,7 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ui.errors import first_line, install_excepthook, log_exception, user_errors
+from ui.shell.errors import first_line, install_excepthook, log_exception, user_errors
 
 # open the store anyway if no paint arrives (e.g. a platform that paints nothing)
 PAINT_WAIT_MS = 1000
@@ -54,7 +54,7 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
     """Open the window on the store; returns the exit status."""
     app = application()
     install_excepthook()
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow(model=model, seeds=seeds)
     measured = os.environ.get(EXIT_WHEN_SHOWN) == "1"
@@ -133,9 +133,9 @@ class _AfterNextPaint(QObject):
 
 # what opening the store and filling the window (MainWindow.attach) import, in that order
 _OPENING_MODULES = (
-    "storage.store", "annotate.schema", "annotate.session", "ui.document_view",
-    "ui.entity_table", "ui.document_list", "ui.relation_ui", "ui.corpus_ui", "ui.palette",
-    "ui.presenter", "ui.review", "ui.status", "ui.worker", "ui.jobs", "ui.dialogs",
+    "storage.store", "annotate.schema", "annotate.session", "ui.document.document_view",
+    "ui.document.entity_table", "ui.corpus.document_list", "ui.relations.relation_ui", "ui.corpus.corpus_ui", "ui.document.palette",
+    "ui.document.presenter", "ui.document.review", "ui.shell.status", "ui.shell.worker", "ui.shell.jobs", "ui.shell.dialogs",
 )  # tests/test_ui_startup.py checks that attaching imports nothing more of ours
 
 

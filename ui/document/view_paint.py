@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 
-from ui.view_data import ViewSpan
+from ui.document.view_data import ViewSpan
 
 INSET = 2.5  # px per overlap depth
 MAX_DEPTH = 3

@@ -22,9 +22,9 @@ from PySide6.QtGui import (
     QColor, QFont, QFontMetricsF, QPainter, QPen, QStaticText, QTextBlock, QTextLayout,
 )
 
-from ui.offsets import OffsetMap
-from ui.view_data import IntervalIndex, ViewArc, ViewSpan
-from ui.view_layout import Frame
+from ui.document.offsets import OffsetMap
+from ui.document.view_data import IntervalIndex, ViewArc, ViewSpan
+from ui.document.view_layout import Frame
 
 LABEL_PAD = 4.0  # horizontal padding inside an arc label
 ARROW = 5.0  # arrowhead half-width

@@ -26,13 +26,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
-from ui.arcs import ArcLayer
-from ui.offsets import OffsetMap
-from ui.view_data import ARC_MODES, IntervalIndex, SpanStyle, ViewArc, ViewSpan
-from ui.view_layout import Frame, SpacedDocumentLayout
-from ui.view_mouse import MouseMixin
-from ui.view_navigation import NavigationMixin
-from ui.view_paint import Painted, nest, paint_fills, paint_overlays
+from ui.document.arcs import ArcLayer
+from ui.document.offsets import OffsetMap
+from ui.document.view_data import ARC_MODES, IntervalIndex, SpanStyle, ViewArc, ViewSpan
+from ui.document.view_layout import Frame, SpacedDocumentLayout
+from ui.document.view_mouse import MouseMixin
+from ui.document.view_navigation import NavigationMixin
+from ui.document.view_paint import Painted, nest, paint_fills, paint_overlays
 
 __all__ = ["DocumentView", "SpanStyle", "ViewArc", "ViewSpan"]
 

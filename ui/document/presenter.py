@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from annotate.model import Change, Document, Entity, Relation, ValidationError
 from annotate.schema import Schema
 from annotate.session import Session
-from ui.document_view import DocumentView, ViewArc, ViewSpan
-from ui.entity_table import EntityTableView, origin_text
+from ui.document.document_view import DocumentView, ViewArc, ViewSpan
+from ui.document.entity_table import EntityTableView, origin_text
 
 STATUS_TEXT = {"suggested": "Suggestion (not reviewed yet)", "accepted": "Accepted",
                "rejected": "Rejected"}

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
-from ui.errors import show_user_error, user_errors
+from ui.shell.errors import show_user_error, user_errors
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 EXAMPLE_FILE = Path("example", "worked-example.jsonl")
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def example_store_path() -> Path:
@@ -58,7 +58,7 @@ def build_example_store(source: Path, path: Path | None = None):  # type: ignore
 
 def open_example(window: MainWindow) -> MainWindow | None:
     """Open the worked example in a second window built like the first one."""
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     try:
         session = build_example_store(example_file(window.seeds))

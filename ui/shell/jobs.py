@@ -1,6 +1,6 @@
 """The window's background jobs, as plain functions of plain data.
 
-Each job opens its own `Store` and `Session` on the corpus file (see `ui.worker`
+Each job opens its own `Store` and `Session` on the corpus file (see `ui.shell.worker`
 for why), does its work, closes the store and returns an outcome the window
 applies on the GUI thread. Nothing here imports Qt.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from annotate.model import ArcmarkError, Change
 from annotate.session import Session
 from storage.store import Store
-from ui.worker import JobContext
+from ui.shell.worker import JobContext
 
 
 @dataclass

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from annotate.model import Entity
 from annotate.schema import RelationLabel, Schema
-from ui.inspector import label_swatch
+from ui.relations.inspector import label_swatch
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 PICK_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 

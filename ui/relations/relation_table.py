@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import Entity, Relation
-from ui.table_model import RESIZE_PRECISION, ReadOnlyTableModel
+from ui.common.table_model import RESIZE_PRECISION, ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1

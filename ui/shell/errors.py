@@ -25,7 +25,7 @@ _open_boxes: list[QMessageBox] = []  # parentless boxes must outlive the functio
 
 def user_errors() -> tuple[type[BaseException], ...]:
     # imported on first use: the store module loads sqlite-utils, which the window's
-    # first frame does without (see ui.app.run_gui)
+    # first frame does without (see ui.shell.app.run_gui)
     from annotate.model import ArcmarkError
     from storage.store import StoreError
 

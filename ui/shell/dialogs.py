@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.session import Session
-from ui.jobs import ExportOutcome, ImportOutcome, PreannotateOutcome
+from ui.shell.jobs import ExportOutcome, ImportOutcome, PreannotateOutcome
 
 IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann);;Text (*.txt *.md);;"
                  "JSON lines (*.jsonl *.json);;brat annotations (*.ann);;All files (*)")
