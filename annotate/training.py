@@ -19,6 +19,7 @@ import io
 import math
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +137,10 @@ def prepare(session: Session, options: TrainOptions, train_docs, held_docs, work
     base_nlp = spacy.load(base)
     schema = session.schema
     symmetric = {r.name for r in schema.relation_labels if r.symmetric}
-    parsed = _parse(base_nlp, [*train_docs, *held_docs], symmetric, report, check)
+    # relation features need the parse, not lemmas
+    unused = [n for n in ("attribute_ruler", "lemmatizer") if n in base_nlp.pipe_names]
+    with base_nlp.select_pipes(disable=unused):
+        parsed = _parse(base_nlp, [*train_docs, *held_docs], symmetric, report, check)
     train, held = parsed[:len(train_docs)], parsed[len(train_docs):]
     # measured either way; taught only with rehearsal
     untouched = untouched_labels(base_nlp.get_pipe("ner").labels, train_docs)
@@ -152,11 +156,15 @@ def prepare(session: Session, options: TrainOptions, train_docs, held_docs, work
 def _train(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
            version: int, report, check) -> TrainResult:
     p = prepare(session, options, train_docs, held_docs, work, report, check)
-    nlp = _run_spacy_training(p.config, report, check)
-    check()
-    report(TrainProgress("relations"))
-    learner = fit([f for x in p.train for f in x.features],
-                  [c for x in p.train for c in x.classes], seed=options.seed)
+    # the relation learner fits on another thread while spaCy's loop runs (scikit-learn's
+    # solver releases the GIL): with two cores, its time is hidden
+    with ThreadPoolExecutor(1) as pool:
+        fitting = pool.submit(fit, [f for x in p.train for f in x.features],
+                              [c for x in p.train for c in x.classes], seed=options.seed)
+        nlp = _run_spacy_training(p.config, report, check)
+        check()
+        report(TrainProgress("relations"))
+        learner = fitting.result()
     _save(nlp, learner, work, version)
     check()
     report(TrainProgress("saving"))

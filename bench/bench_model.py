@@ -107,21 +107,23 @@ def _suggest_sides(base: Path, tmp: Path, model_folder: Path) -> dict[str, Any]:
     from annotate.reviewed import reviewed_documents
     from storage.store import Store
 
-    work = _fresh(base, tmp / "suggest-base.db")
-    with sqlite3.connect(work) as conn:  # the analyst's entities stay, relations go
-        conn.execute("DELETE FROM relations")
     nlp = spacy.load(model_folder)
     learner = json.loads((model_folder / "relations.json").read_text())
-    with Store(work) as store:
+    with Store(_fresh(base, tmp / "suggest-parse.db")) as store:
         session = Session(store)
         docs = reviewed_documents(session)
         parsed = list(parse_reviewed(nlp, docs, set()))
         relations = [{"name": r.name, "kind": r.kind, "heads": list(r.heads),
                       "tails": list(r.tails)} for r in session.schema.relation_labels]
+    work = _fresh(base, tmp / "suggest-base.db")
+    with sqlite3.connect(work) as conn:  # the analyst's entities stay, relations go
+        conn.execute("DELETE FROM relations")
     # the raw side's learner: the same features and classes, fitted by scikit-learn
     vec = DictVectorizer()
     x = vec.fit_transform([f for p in parsed for f in p.features])
-    raw_lr = LogisticRegression(C=0.5, max_iter=2000).fit(x, [c for p in parsed for c in p.classes])
+    x.indices, x.indptr = x.indices.astype("int32"), x.indptr.astype("int32")
+    raw_lr = LogisticRegression(C=0.5, solver="saga", max_iter=200).fit(
+        x, [c for p in parsed for c in p.classes])
     texts = [(d.text, d.accepted) for d in docs]
     suggester = RelationSuggester(nlp, {"relations": relations, "learner": learner,
                                         "patterns": [], "min_score": 0.3}, "model:bench")
