@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ui.document.presenter import DocumentPresenter
     from ui.relations.relation_ui import RelationUi
     from ui.document.review import EntityReview
+    from ui.model.model_ui import ModelUi
     from ui.shell.status import FindBar, StatusPanel
     from ui.shell.worker import BackgroundRunner, Job
 
@@ -82,6 +83,7 @@ class MainWindow(WindowFrame):
         from ui.document.presenter import DocumentPresenter
         from ui.relations.relation_ui import install_relation_ui
         from ui.document.review import EntityReview
+        from ui.model.model_ui import install_model_ui
         from ui.shell.status import FindBar, StatusPanel
         from ui.shell.worker import BackgroundRunner
 
@@ -107,6 +109,7 @@ class MainWindow(WindowFrame):
         self._update_actions()
         self.relation_ui: RelationUi = install_relation_ui(self)
         self.corpus_ui: CorpusUi = install_corpus_ui(self)
+        self.model_ui: ModelUi = install_model_ui(self)
         if self.default_layout_used:
             # the legend's height is known now; sized again once laid out
             self.default_layout()
