@@ -56,7 +56,7 @@ def evaluate_store(session, version: str = "latest") -> dict[str, Any]:  # type:
     held = list(parse_reviewed(base_nlp, held_docs, symmetric))
     nlp = spacy.load(folder)
     learner = load_relation_learner(folder) or {"kind": "constant", "classes": []}
-    untouched = set(record["counts"].get("rehearsed_labels", []))
+    untouched = set(record["counts"].get("untouched_labels", []))
     scores = held_out_scores(base_nlp, nlp, learner, [], held, labels, untouched,
                              MIN_RELATION_SCORE)
     del scores["relations"]["baseline"]  # needs the training documents' relations
@@ -78,7 +78,7 @@ def score_lines(report: dict[str, Any]) -> list[str]:
     lines += _table("relations (exact head, tail and label)", scores["relations"])
     rehearsal = scores.get("rehearsal", {})
     if rehearsal.get("labels"):
-        lines.append(f"labels never corrected, kept as the base gives them: F1 "
+        lines.append(f"labels never corrected, kept as the base model gives them: F1 "
                      f"{rehearsal['micro']['f']:.3f} ({', '.join(rehearsal['labels'])})")
     return lines
 

@@ -19,7 +19,9 @@ from annotate.model import Entity
 from annotate.model_registry import load_relation_learner, model_path, shipped_patterns
 from annotate.relation_worker import suggest_relations
 from annotate.session import Session
-from storage.trained_models import insert_relation_suggestions, relation_pairs, trained_models
+from storage.trained_models import (
+    insert_relation_suggestions, relation_pairs, relation_scores, trained_models,
+)
 
 BATCH_DOCS = 16
 PATTERN_SCORE = 0.5
@@ -127,3 +129,8 @@ def _rows(session: Session, doc_id: int, ents: list[Entity], suggestions, origin
                      "status": "suggested", "annotator": None, "created_at": at,
                      "updated_at": at, "score": score})
     return rows
+
+
+def relation_scores_of(session: Session, doc_id: int) -> dict[int, float]:
+    """{relation id: score} of the document's suggested (and once suggested) relations."""
+    return relation_scores(session.store, doc_id)

@@ -19,6 +19,7 @@ import io
 import math
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from annotate.training_data import (
 from storage.trained_models import models_folder, next_model_version, record_trained_model
 
 MIN_RELATION_SCORE = 0.3
+TRAINING_CONFIG = "training.cfg"  # the config spaCy's loop ran, kept with the model
 
 
 @dataclass
@@ -111,38 +113,70 @@ def train_models(session: Session, options: TrainOptions, *,
     return result
 
 
-def _train(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
-           version: int, report, check) -> TrainResult:
+@dataclass
+class Prepared:
+    """The base model's pass over the reviewed documents, and the corpora and config
+    written for spaCy's loop."""
+
+    base: str
+    base_nlp: Any
+    train: list[Parsed]
+    held: list[Parsed]
+    untouched: set[str]
+    counts: dict[str, Any]
+    config: Any
+
+
+def prepare(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
+            report=lambda _p: None, check=lambda: None) -> Prepared:
+    """Parse the documents with the base pipeline and write work/train.spacy,
+    work/dev.spacy and work/training.cfg."""
     import spacy
 
     base = base_model(session, options.base)
     base_nlp = spacy.load(base)
     schema = session.schema
     symmetric = {r.name for r in schema.relation_labels if r.symmetric}
-    parsed = _parse(base_nlp, [*train_docs, *held_docs], symmetric, report, check)
+    # relation features need the parse, not lemmas
+    unused = [n for n in ("attribute_ruler", "lemmatizer") if n in base_nlp.pipe_names]
+    with base_nlp.select_pipes(disable=unused):
+        parsed = _parse(base_nlp, [*train_docs, *held_docs], symmetric, report, check)
     train, held = parsed[:len(train_docs)], parsed[len(train_docs):]
-    untouched = untouched_labels(base_nlp.get_pipe("ner").labels, train_docs) \
-        if options.rehearse else set()
+    # measured either way; taught only with rehearsal
+    untouched = untouched_labels(base_nlp.get_pipe("ner").labels, train_docs)
     work.mkdir(parents=True, exist_ok=True)
-    counts = _write_corpora(base_nlp, train, held, untouched, work)
+    counts = _write_corpora(base_nlp, train, held, untouched if options.rehearse else set(),
+                            work)
     config = training_config(base, work, labels=list(schema.entity_names), epochs=options.epochs,
                              train_docs=len(train), seed=options.seed)
-    config.to_disk(work / "config.cfg")
-    nlp = _run_spacy_training(config, report, check)
-    check()
-    report(TrainProgress("relations"))
-    learner = fit([f for p in train for f in p.features], [c for p in train for c in p.classes],
-                  seed=options.seed)
+    config.to_disk(work / TRAINING_CONFIG)
+    return Prepared(base, base_nlp, train, held, untouched, counts, config)
+
+
+def _train(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
+           version: int, report, check) -> TrainResult:
+    p = prepare(session, options, train_docs, held_docs, work, report, check)
+    # the relation learner fits on another thread while spaCy's loop runs (scikit-learn's
+    # solver releases the GIL): with two cores, its time is hidden
+    with ThreadPoolExecutor(1) as pool:
+        fitting = pool.submit(fit, [f for x in p.train for f in x.features],
+                              [c for x in p.train for c in x.classes], seed=options.seed)
+        nlp = _run_spacy_training(p.config, report, check)
+        check()
+        report(TrainProgress("relations"))
+        learner = fitting.result()
     _save(nlp, learner, work, version)
     check()
     report(TrainProgress("saving"))
     from annotate.model_evaluation import held_out_scores
 
-    scores = held_out_scores(base_nlp, nlp, learner, train, held, schema.relation_labels,
-                             untouched, MIN_RELATION_SCORE)
-    counts.update(base=_base_name(base_nlp, base), base_package=base, epochs=options.epochs,
-                  rehearsed_labels=sorted(untouched), relations=sum(
-                      len(p.doc.relations) for p in train))
+    scores = held_out_scores(p.base_nlp, nlp, learner, p.train, p.held,
+                             session.schema.relation_labels, p.untouched, MIN_RELATION_SCORE)
+    counts = {**p.counts, "base": _base_name(p.base_nlp, p.base), "base_package": p.base,
+              "epochs": options.epochs,
+              "rehearsed_labels": sorted(p.untouched) if options.rehearse else [],
+              "untouched_labels": sorted(p.untouched),
+              "relations": sum(len(x.doc.relations) for x in p.train)}
     return TrainResult(version=version, counts=counts, scores=scores)
 
 
@@ -230,6 +264,13 @@ def _save(nlp: Any, learner: dict[str, Any], work: Path, version: int) -> None:
     nlp.meta["version"] = f"{version}.0.0"
     nlp.meta["description"] = "Trained by Arcmark on the store's reviewed documents."
     nlp.to_disk(work)
+    # the pipeline loads without Arcmark's training callbacks (training.cfg keeps them)
+    from spacy.util import load_config
+
+    config = load_config(work / "config.cfg")
+    config["nlp"]["after_pipeline_creation"] = None
+    config["training"]["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
+    config.to_disk(work / "config.cfg")
     (work / RELATIONS_FILE).write_text(json.dumps(learner), encoding="utf-8")
     for name in ("train.spacy", "dev.spacy"):
         (work / name).unlink(missing_ok=True)

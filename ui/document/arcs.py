@@ -287,7 +287,10 @@ class ArcLayer:
         colour = QColor(arc.colour)
         if faded:
             colour.setAlphaF(0.22)
-        painter.setPen(QPen(colour, 2.4 if selected else 1.3))
+        pen = QPen(colour, 2.4 if selected else 1.3)
+        if arc.suggested:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
         painter.drawPolyline(points)
         if arc.directed and piece.tail_here:
             painter.setPen(Qt.PenStyle.NoPen)

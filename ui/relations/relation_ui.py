@@ -111,7 +111,7 @@ class RelationUi(QObject):
         """Fill the table from the open document (after opening it or background work)."""
         doc = self.presenter.document
         rows = [] if doc is None else self._rows(
-            r for r in self.session.relations(doc.id) if r.status != "rejected")
+            r for r in self.session.relations(doc.id) if self.presenter.relation_shown(r))
         self.table.source.set_rows(rows)
         if not keep_current or self.current not in {r.id for r in rows}:
             self.current = None

@@ -138,6 +138,7 @@ _OPENING_MODULES = (
     "ui.relations.relation_ui", "ui.corpus.corpus_ui", "ui.document.palette",
     "ui.document.presenter", "ui.document.review", "ui.shell.status", "ui.shell.worker",
     "ui.shell.jobs", "ui.shell.dialogs", "ui.shell.store_watch",
+    "ui.model.model_ui",
 )  # tests/test_ui_startup.py checks that attaching imports nothing more of ours
 
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ui.document.presenter import DocumentPresenter
     from ui.relations.relation_ui import RelationUi
     from ui.document.review import EntityReview
+    from ui.model.model_ui import ModelUi
     from ui.shell.status import FindBar, StatusPanel
     from ui.shell.worker import BackgroundRunner, Job
 
@@ -85,6 +86,7 @@ class MainWindow(WindowFrame):
         from ui.common.hub import Hub
         from ui.relations.relation_ui import RelationUi
         from ui.document.review import EntityReview
+        from ui.model.model_ui import install_model_ui
         from ui.shell.status import FindBar, StatusPanel
         from ui.shell.worker import BackgroundRunner
 
@@ -118,6 +120,7 @@ class MainWindow(WindowFrame):
         self.fill_dock(self.inspector_dock, self.relation_ui.inspector)
         self.corpus_ui: CorpusUi = install_corpus_ui(self.hub, self, self.documents,
                                                      self.presenter, self.view, self.review)
+        self.model_ui: ModelUi = install_model_ui(self)
         if self.default_layout_used:
             # the legend's height is known now; sized again once laid out
             self.default_layout()
