@@ -186,17 +186,16 @@ class AgreementSection(QFrame):
 
     def show_report(self, report: AgreementReport) -> None:
         self.report = report
-        if len(report.annotators) < 2 or not report.entities:
-            self.summary.setText("<b>Agreement</b>: no document has entities from two annotators "
-                                 "yet. Merge the analysts' stores (File → Merge Stores…).")
-            self.matrix.set_matrix("", [], [])
-            self.ranked.set_rows([])
-            self.label.clear()
+        # a store one analyst annotated has no agreement to show
+        enough = len(report.annotators) >= 2 and bool(report.entities)
+        self.setVisible(enough)
+        if not enough:
             return
         coefficient = "Light's kappa" if len(report.annotators) > 2 else "Cohen's kappa"
         self.summary.setText(
             f"<span style='font-size:13pt'><b>Agreement</b> of {len(report.annotators)} "
-            f"annotators over {report.documents} documents · Krippendorff's alpha "
+            f"annotators over {report.documents} document{'s' * (report.documents != 1)} · "
+            f"Krippendorff's alpha "
             f"<b>{number(report.team_alpha)}</b> · {coefficient} <b>{number(report.team_kappa)}</b>"
             f"</span>")
         chosen = self.label.currentData()

@@ -60,4 +60,5 @@ def measure_agreement(ctx: JobContext, db_path: Path, annotator: str) -> Agreeme
         report = agreement(session)
     finally:
         session.store.close()
-    return AgreementOutcome(report, f"Agreement measured over {report.documents} documents")
+    n = report.documents
+    return AgreementOutcome(report, f"Agreement measured over {n} document{'s' * (n != 1)}")

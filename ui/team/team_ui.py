@@ -6,10 +6,11 @@ collaborators it uses: the session, the window's `perform`, `submit` and signals
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ui.team.agreement_view import AgreementSection
 
 CURATE_TITLE = "Curate"
+START_VIEW = "ARCMARK_START_VIEW"  # `curate` opens the Curate tab (see ui.corpus.corpus_ui)
 
 
 class TeamUi(QObject):
@@ -196,10 +198,21 @@ class TeamUi(QObject):
         if self.agreement is not None:
             self.agreement.show_report(outcome.report)
 
+    def start_curating(self) -> None:
+        """Show the Curate tab with its first conflicting unit selected."""
+        self.show_curate.trigger()
+        units = self.curate.model.units
+        row = next((i for i, u in enumerate(units) if u.state == "conflicting label"), 0)
+        if units:
+            self.curate.table.selectRow(row)
+
     def _open_from_agreement(self, doc_id: int) -> None:
         self.window.open_document(doc_id)
         self.window.tabs.setCurrentIndex(self.curate_tab)
 
 
 def install_team_ui(window: MainWindow) -> TeamUi:
-    return TeamUi(window)
+    team = TeamUi(window)
+    if os.environ.get(START_VIEW, "").strip() == "curate":  # for demos and screenshots
+        QTimer.singleShot(400, team.start_curating)
+    return team
