@@ -186,7 +186,7 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
     from ui.shell.app import run_gui
 
     sys.exit(run_gui(db_path=db_path, schema_path=schema_path, model=model, seeds=SEEDS,
-                     read_only=read_only))
+                     read_only=read_only, annotator=_annotator()))
 
 
 @cli.command("import")

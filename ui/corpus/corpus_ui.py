@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget
 
 from annotate.model import ArcmarkError, Change
@@ -37,6 +37,8 @@ START_VIEW = "ARCMARK_START_VIEW"
 
 
 class CorpusUi(QObject):
+    stats_refreshed = Signal(object)  # the StatsPanel, just read again
+
     def __init__(self, hub: Hub, frame: WindowFrame, documents: DocumentListPanel,
                  presenter: DocumentPresenter, view: DocumentView, review: EntityReview) -> None:
         super().__init__(frame)
@@ -231,6 +233,7 @@ class CorpusUi(QObject):
                 self.graph.refresh()
             elif index == STATS_TAB:
                 self.stats.refresh()
+                self.stats_refreshed.emit(self.stats)
         except (ArcmarkError, StoreError) as exc:
             self.hub.say(str(exc), error=True)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -29,10 +30,11 @@ class ExportRequest:
     fmt: str
     out: Path
     status: str | None
+    layer: str = "auto"  # whose annotations: see annotate.team.layers
 
 
 class ExportDialog(QDialog):
-    def __init__(self, parent: QWidget, start_dir: Path) -> None:
+    def __init__(self, parent: QWidget, start_dir: Path, layers: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export — Arcmark")
@@ -45,6 +47,12 @@ class ExportDialog(QDialog):
         self.status.setObjectName("exportStatus")
         for text, value in STATUSES:
             self.status.addItem(text, value)
+        self.layer = QComboBox(self)
+        self.layer.setObjectName("exportLayer")
+        self.layer.addItem("Curated version where there is one, else all", "auto")
+        self.layer.addItem("Everything stored (all annotators)", "all")
+        for name in layers:
+            self.layer.addItem("Curated only" if name == "curated" else f"{name}'s only", name)
         self.target = QLineEdit(self)
         self.target.setObjectName("exportTarget")
         browse = QPushButton("Choose…", self)
@@ -62,6 +70,7 @@ class ExportDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("Documents", self.status)
+        form.addRow("Annotations", self.layer)
         form.addRow("Save to", row)
         form.addRow("", self.hint)
         form.addRow(self.buttons)
@@ -75,7 +84,7 @@ class ExportDialog(QDialog):
 
     def request(self) -> ExportRequest:
         return ExportRequest(self.fmt(), Path(self.target.text()).expanduser(),
-                             self.status.currentData())
+                             self.status.currentData(), str(self.layer.currentData()))
 
     def _on_format_changed(self) -> None:
         fmt = self.fmt()

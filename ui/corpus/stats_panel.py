@@ -180,11 +180,17 @@ class StatsPanel(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addWidget(self.summary)
+        self._sections = QVBoxLayout()
+        layout.addLayout(self._sections)
         layout.addLayout(grid)
         layout.addStretch(1)
         body.setStyleSheet("background: #f6f7f9")
         self.setWidget(body)
         self.setWidgetResizable(True)
+
+    def add_section(self, widget: QWidget) -> None:
+        """Another feature's part of the tab (e.g. the team's agreement), above the charts."""
+        self._sections.addWidget(widget)
 
     def refresh(self) -> None:
         stats = self.stats = corpus_statistics(self.session)

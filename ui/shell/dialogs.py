@@ -48,7 +48,8 @@ def outcome_text(outcome: object) -> str:
     if isinstance(outcome, ImportOutcome):
         failed = f"; {len(outcome.errors)} failed" if outcome.errors else ""
         return f"Imported: {outcome.summary or 'nothing'}{failed}"
-    return "Done"
+    summary = getattr(outcome, "summary", None)  # other features' outcomes say what they did
+    return summary if isinstance(summary, str) and summary else "Done"
 
 
 def show_import_report(parent: QWidget, outcome: ImportOutcome) -> None:

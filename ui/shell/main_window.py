@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ui.model.model_ui import ModelUi
     from ui.shell.status import FindBar, StatusPanel
     from ui.shell.worker import BackgroundRunner, Job
+    from ui.team.team_ui import TeamUi
 
 
 class MainWindow(WindowFrame):
@@ -89,6 +90,7 @@ class MainWindow(WindowFrame):
         from ui.model.model_ui import install_model_ui
         from ui.shell.status import FindBar, StatusPanel
         from ui.shell.worker import BackgroundRunner
+        from ui.team.team_ui import install_team_ui
 
         assert self.session is None, "a window shows one store"
         self.session = session
@@ -121,6 +123,7 @@ class MainWindow(WindowFrame):
         self.corpus_ui: CorpusUi = install_corpus_ui(self.hub, self, self.documents,
                                                      self.presenter, self.view, self.review)
         self.model_ui: ModelUi = install_model_ui(self)
+        self.team_ui: TeamUi = install_team_ui(self)
         if self.default_layout_used:
             # the legend's height is known now; sized again once laid out
             self.default_layout()
@@ -527,23 +530,23 @@ class MainWindow(WindowFrame):
             self.open_document(outcome.added[0])
         dialogs.show_import_report(self, outcome)
 
-    def export(self, fmt: str, out: Path, status: str | None = None) -> Job:
+    def export(self, fmt: str, out: Path, status: str | None = None, layer: str = "auto") -> Job:
         """Export in the background (File → Export…); the file appears whole or not at all."""
         from ui.shell import jobs
 
         return self.submit(f"Exporting {fmt}", jobs.export_corpus, fmt=fmt, out=out,
-                           status=status, **self._job_args())
+                           status=status, layer=layer, **self._job_args())
 
     def _on_export_triggered(self) -> None:
         from ui.corpus.export_dialog import ExportDialog
 
         start = Path(str(self.settings.value("export/dir") or Path.home()))
-        dialog = ExportDialog(self, start)
+        dialog = ExportDialog(self, start, list(self.session.store.layer_counts()))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         request = dialog.request()
         self.settings.setValue("export/dir", str(request.out.parent))
-        self.export(request.fmt, request.out, request.status)
+        self.export(request.fmt, request.out, request.status, request.layer)
 
     def _on_preannotate_document_triggered(self) -> None:
         if self.presenter.doc_id is not None:
