@@ -39,7 +39,7 @@ class CorpusUi(QObject):
         self.session = window.session
         self.tabs = window.tabs
         self.search_dock = window.search_dock
-        self.filters = DocumentFilterBar(window.session, window.documents)
+        self.filters = DocumentFilterBar(window.session, window.documents, window.reader)
         self._search_panel: SearchPanel | None = None
         self._graph: GraphPanel | None = None
         self._stats: StatsPanel | None = None
@@ -80,6 +80,7 @@ class CorpusUi(QObject):
             from ui.corpus.graph_panel import GraphPanel
 
             self._graph = GraphPanel(self.session, self.window)
+            self._graph.reader = self.window.reader
             self._graph.open_requested.connect(self.open_target)
             self.window.fill_page(GRAPH_TAB, self._graph)
         return self._graph
@@ -90,6 +91,7 @@ class CorpusUi(QObject):
             from ui.corpus.stats_panel import StatsPanel
 
             self._stats = StatsPanel(self.session, self.window)
+            self._stats.reader = self.window.reader
             self.window.fill_page(STATS_TAB, self._stats)
         return self._stats
 
@@ -134,12 +136,19 @@ class CorpusUi(QObject):
                                Qt.Orientation.Vertical)
 
     def run_search(self, query: str) -> None:
-        try:
-            results = search(self.session, query) if query else None
-        except (ArcmarkError, StoreError) as exc:
-            self.search_panel.show_results(None, str(exc))
+        """Search (off the GUI thread in a large store); the answer to the latest query shows."""
+        panel = self.search_panel
+        if not query:
+            panel.show_results(None)
             return
-        self.search_panel.show_results(results)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, (ArcmarkError, StoreError)):
+                raise exc
+            panel.show_results(None, str(exc))
+
+        self.window.reader.read("search", lambda session: search(session, query),
+                                panel.show_results, failed)
 
     def open_hit(self, hit: SearchHit) -> None:
         """Open the hit's document at the match: the text match selected, the entity or
