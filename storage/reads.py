@@ -189,15 +189,19 @@ class StoreReads:
 
     @translated
     def document_summaries(self) -> list[dict[str, Any]]:
-        sql = """
-            SELECT d.id, d.title, d.status, d.source, d.updated_at, length(d.text) AS length,
+        # the length from the document index: length(text) would read every text
+        length, join = ("coalesce(i.length, length(d.text))",
+                        "LEFT JOIN document_index i ON i.doc_id = d.id") \
+            if self._indexed else ("length(d.text)", "")
+        sql = f"""
+            SELECT d.id, d.title, d.status, d.source, d.updated_at, {length} AS length,
               (SELECT count(*) FROM entities e WHERE e.doc_id = d.id AND e.status != 'rejected')
                   AS entity_count,
               (SELECT count(*) FROM entities e WHERE e.doc_id = d.id AND e.status = 'suggested')
                   AS suggested_count,
               (SELECT count(*) FROM relations r WHERE r.doc_id = d.id AND r.status != 'rejected')
                   AS relation_count
-            FROM documents d ORDER BY d.id"""
+            FROM documents d {join} ORDER BY d.id"""
         return list(self.db.query(sql))
 
     @translated

@@ -144,6 +144,7 @@ _OPENING_MODULES = (
     "ui.shell.jobs", "ui.shell.dialogs", "ui.shell.store_watch",
     "ui.model.model_ui",
     "ui.team.annotator", "ui.team.team_ui", "ui.team.curate_view",
+    "ui.common.reader",
 )  # tests/test_ui_startup.py checks that attaching imports nothing more of ours
 
 

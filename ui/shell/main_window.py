@@ -113,7 +113,10 @@ class MainWindow(WindowFrame):
         self._connect()
         self._set_labels()
         self._restore_view_choices()
-        self.documents.set_documents(session.documents())
+        from ui.common.reader import StoreReader
+
+        self.reader: StoreReader = StoreReader(session, self)
+        self.refresh_documents()
         self.open_document(self._initial_document())
         self._update_actions()
         self.relation_ui: RelationUi = RelationUi(self.hub, self.presenter, self.view, self.table,
@@ -152,7 +155,7 @@ class MainWindow(WindowFrame):
             self._set_labels()
             self.presenter.restyle()
         if documents:
-            self.documents.set_documents(self.session.documents())
+            self.refresh_documents()
         was_open = self.presenter.doc_id
         self.presenter.resync()
         if was_open is not None and self.presenter.doc_id is None:  # deleted meanwhile
@@ -234,7 +237,24 @@ class MainWindow(WindowFrame):
             last_id = int(last) if last is not None else None
         except (TypeError, ValueError):
             last_id = None
-        return last_id if last_id in ids else (ids[0] if ids else None)
+        if ids or not self.reader.busy("documents"):
+            return last_id if last_id in ids else (ids[0] if ids else None)
+        # the list is on its way: the last document if it is still there, else the first
+        span = self.session.store.document_id_range()
+        if last_id is not None and self.session.store.row("documents", last_id) is not None:
+            return last_id
+        return span[0] if span else None
+
+    def refresh_documents(self) -> None:
+        """Read the document list again: at once for a small store; off the GUI thread for
+        a large one (100,000 summaries take a second or more), the list filled when read."""
+        self.reader.read("documents", lambda session: session.documents(),
+                         self._on_documents_read,
+                         lambda exc: self.say(f"Cannot read the document list: {exc}", error=True))
+
+    def _on_documents_read(self, summaries: object) -> None:
+        assert isinstance(summaries, list)
+        self.documents.set_documents(summaries)  # the list keeps the open one current
 
     def _last_document_key(self) -> str:
         return "documents/last/" + str(self.session.store.path).replace("/", "|")
@@ -292,7 +312,7 @@ class MainWindow(WindowFrame):
         was_open = self.presenter.doc_id
         self.presenter.apply(change)
         if change.document_list or change.documents:
-            self.documents.set_documents(self.session.documents())
+            self.refresh_documents()
         if was_open is not None and self.presenter.doc_id is None:  # the open one was deleted
             self.open_document(self.documents.neighbour(None, 1))
         self._update_document_state()
@@ -654,6 +674,7 @@ class MainWindow(WindowFrame):
         if self.runner.busy:
             self.runner.cancel()
             self.runner.wait(15_000)
+        self.reader.wait(15_000)
         super().closeEvent(event)
 
 
