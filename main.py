@@ -6,6 +6,7 @@
     python main.py export [--db PATH] --format FMT --out PATH [--status done]
     python main.py stats [--db PATH] [--json]
     python main.py search QUERY [--db PATH] [--limit N] [--json]
+    python main.py report --doc ID --out FILE.{html,pdf,svg} [--db PATH]
 
 Each command parses its options, calls one function and turns the errors a user can
 cause into one line on stderr and exit status 1.
@@ -258,6 +259,29 @@ def search(db_path: Path | None, limit: int, as_json: bool, query: str) -> None:
     session = open_session(db_path, create=False)
     for line in print_lines(run_search(session, query, limit), as_json=as_json):
         click.echo(line)
+
+
+@cli.command()
+@db_option
+@click.option("--doc", "doc_id", required=True, type=int, help="The document's id (see the window's "
+                                                              "list or `search`).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The report file: .html (one self-contained page), .pdf or .svg.")
+@friendly
+def report(db_path: Path | None, doc_id: int, out: Path) -> None:
+    """Write one document as an annotated report for readers without Arcmark."""
+    from annotate.model import ArcmarkError
+    from annotate.report import REPORT_SUFFIXES, build_report
+
+    if out.suffix.lower() not in REPORT_SUFFIXES:
+        raise ArcmarkError(f"{out.name}: a report is .html, .pdf or .svg")
+    session = open_session(db_path, create=False)
+    data = build_report(session, doc_id)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # drawn offscreen, no window
+    from ui.reader.report_render import ensure_app, write_report
+
+    app = ensure_app()  # noqa: F841 - the widgets that draw the report need it alive
+    click.echo(write_report(data, session.schema, out))
 
 
 class _Progress:

@@ -10,6 +10,11 @@ from annotate.model import ArcmarkError, Change
 from annotate.session import Session
 
 
+# One-document files (text, web pages, PDF, ...) are stored this many per transaction: a
+# commit per file costs its fsync, more than reading a small file or a web page.
+GROUP_FILES = 64
+
+
 @dataclass
 class ImportReport:
     files_ok: list[str] = field(default_factory=list)
@@ -40,32 +45,69 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
         raise ArcmarkError(f"{path}: no such file or folder")
     report = ImportReport()
     seen = 0
+    group: list = []  # one-document files stored together (see GROUP_FILES)
     for batch in read_path(path, schema=session.schema, encoding=encoding, fmt=fmt,
                            recursive=recursive):
         seen += 1
-        if batch.error:
-            report.errors.append(batch.error)
+        if batch.schema is None and len(batch.records) == 1 and not batch.error:
+            group.append(batch)
+            if len(group) >= GROUP_FILES:
+                _store_group(session, group, report)
         else:
-            try:
-                # errors name the file as the readers do: by its name, not its full path
-                merged = session.import_records(list(batch.records), schema=batch.schema,
-                                                source=batch.source.name)
-            except ArcmarkError as exc:
-                report.errors.append(str(exc) if str(exc).startswith(batch.source.name)
-                                     else f"{batch.source.name}: {exc}")
+            _store_group(session, group, report)
+            if batch.error:
+                report.errors.append(batch.error)
             else:
-                _add(report.result, merged)
-                report.files_ok.append(str(batch.source))
-                report.notes += [f"{batch.source.name}: {note}" for note in batch.notes]
+                _store_batch(session, batch, report)
         if progress:
             progress(seen, str(batch.source))
         if cancelled and cancelled():
             report.cancelled = True
             break
+    _store_group(session, group, report)
     if seen == 0:
         raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json, brat .ann, "
                            ".html, .pdf, .docx or .eml)")
     return report
+
+
+def _store_group(session: Session, group: list, report: ImportReport) -> None:
+    """Store the files of `group` (each one document) in one transaction, then empty it.
+
+    If any of them is refused, the transaction stored nothing and each file is stored
+    on its own, so the refusal names its file and the others still go in."""
+    if len(group) > 1:
+        try:
+            merged = session.import_records([b.records[0] for b in group])
+        except ArcmarkError:
+            pass
+        else:
+            _add(report.result, merged)
+            for batch in group:
+                _accepted(batch, report)
+            group.clear()
+            return
+    for batch in group:
+        _store_batch(session, batch, report)
+    group.clear()
+
+
+def _store_batch(session: Session, batch, report: ImportReport) -> None:  # type: ignore[no-untyped-def]
+    try:
+        # errors name the file as the readers do: by its name, not its full path
+        merged = session.import_records(list(batch.records), schema=batch.schema,
+                                        source=batch.source.name)
+    except ArcmarkError as exc:
+        report.errors.append(str(exc) if str(exc).startswith(batch.source.name)
+                             else f"{batch.source.name}: {exc}")
+    else:
+        _add(report.result, merged)
+        _accepted(batch, report)
+
+
+def _accepted(batch, report: ImportReport) -> None:  # type: ignore[no-untyped-def]
+    report.files_ok.append(str(batch.source))
+    report.notes += [f"{batch.source.name}: {note}" for note in batch.notes]
 
 
 def _add(total: ImportResult, part: ImportResult) -> None:
