@@ -12,6 +12,7 @@
     python main.py train [--db PATH] [--base MODEL] [--epochs N] [--held-out FRACTION]
     python main.py suggest [--db PATH] [--doc ID]
     python main.py evaluate [--db PATH] [--model latest|vN] [--json]
+    python main.py report --doc ID --out FILE.{html,pdf,svg} [--db PATH]
     python main.py --version
 
 `--annotator NAME` (before the command, or $ARCMARK_ANNOTATOR) names who writes;
@@ -510,6 +511,29 @@ def backup(db_path: Path | None, out: Path) -> None:
     result = backup_store(db_path or default_store_path(), out)
     click.echo(f"backed up {result.documents} document{'s' * (result.documents != 1)} to "
                f"{result.path} ({result.size / 1e6:.1f} MB)")
+
+
+@cli.command()
+@db_option
+@click.option("--doc", "doc_id", required=True, type=int, help="The document's id (see the window's "
+                                                              "list or `search`).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The report file: .html (one self-contained page), .pdf or .svg.")
+@friendly
+def report(db_path: Path | None, doc_id: int, out: Path) -> None:
+    """Write one document as an annotated report for readers without Arcmark."""
+    from annotate.model import ArcmarkError
+    from annotate.report import REPORT_SUFFIXES, build_report
+
+    if out.suffix.lower() not in REPORT_SUFFIXES:
+        raise ArcmarkError(f"{out.name}: a report is .html, .pdf or .svg")
+    session = open_session(db_path, create=False)
+    data = build_report(session, doc_id)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # drawn offscreen, no window
+    from ui.reader.report_render import ensure_app, write_report
+
+    app = ensure_app()  # noqa: F841 - the widgets that draw the report need it alive
+    click.echo(write_report(data, session.schema, out))
 
 
 class _Progress:

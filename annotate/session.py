@@ -459,7 +459,7 @@ class Session:
         return self._run(build())
 
     def import_records(self, records: Sequence[DocumentRecord], *, schema: Schema | None = None,
-                       source: str = "") -> ImportResult:
+                       source: str | Sequence[str] = "") -> ImportResult:
         """Store documents with their annotations in one transaction (all or nothing).
 
         A document whose text is already stored is merged: annotations it already has

@@ -77,6 +77,7 @@ class ArcLayer:
         self._extents: dict[int, tuple[int, int]] = {}
         self.by_span: dict[int, set[int]] = defaultdict(set)
         self.mode = "all"
+        self._dark = False
         self._placed: dict[int, dict[int, _Placed]] = {}  # block number -> arc id -> place
         self._shapes: list[_Shape] = []
         self._labels: dict[str, tuple[QStaticText, float]] = {}
@@ -85,6 +86,10 @@ class ArcLayer:
         self.set_font(QFont())
 
     # --- data ---------------------------------------------------------------------------
+
+    def set_dark(self, dark: bool) -> None:
+        """Labels on dark paper: a dark plate and lighter lettering."""
+        self._dark = dark
 
     def set_font(self, base: QFont) -> None:
         font = QFont(base)
