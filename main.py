@@ -55,16 +55,46 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except _user_errors() as exc:
-            message = " ".join(str(exc).split())  # one line, whatever a file put in it
-            if len(message) > 400:
-                message = message[:399] + "…"
-            print(f"arcmark: {message}", file=sys.stderr)
+            # one line, whatever a file put in it
+            print(f"arcmark: {_cut(str(exc), 400)}", file=sys.stderr)
             sys.exit(1)
         except KeyboardInterrupt:
             print("arcmark: interrupted; everything finished before was saved", file=sys.stderr)
             sys.exit(130)
+        except (TypeError, ValueError, KeyError, IndexError, UnicodeError) as exc:
+            # a value no check foresaw (a store another program changed row by row, or a
+            # bug): one line, and the traceback in the log the window uses too
+            where = _log_unexpected()
+            print(f"arcmark: unexpected error ({type(exc).__name__}: {_cut(str(exc), 120)});"
+                  f" nothing more was changed. A store or file from another program may hold"
+                  f" values Arcmark cannot read; details in {where}", file=sys.stderr)
+            sys.exit(1)
 
     return wrapper
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _log_unexpected() -> Path:
+    """Append the current exception's traceback to `arcmark/arcmark.log` in the user data
+    folder (where the window logs its unexpected errors); its path."""
+    import datetime
+    import traceback
+
+    import platformdirs
+
+    path = Path(platformdirs.user_data_dir("arcmark", appauthor=False)) / "arcmark.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8", errors="backslashreplace") as log:
+            log.write(f"--- {datetime.datetime.now().isoformat(timespec='seconds')} "
+                      f"main.py {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
+    except OSError:
+        pass
+    return path
 
 
 def plain_gui_options(args: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:

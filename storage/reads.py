@@ -4,7 +4,6 @@
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,7 +13,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.errors import translated
-from storage.tables import IDS_PER_STATEMENT, REPEATED_COLUMNS, TABLES, decode
+from storage.tables import (
+    IDS_PER_STATEMENT, REPEATED_COLUMNS, SHAPES, TABLES, decode, load_json,
+)
 from storage.text_index import PackedSentences, byte_range, text_bytes
 
 
@@ -164,7 +165,8 @@ class StoreReads:
         row = self.db.execute("SELECT sentences FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             return None
-        return tuple((int(s), int(e)) for s, e in json.loads(row[0] or "[]"))
+        pairs = load_json(row[0] or "[]", "documents.sentences", SHAPES["sentences"])
+        return tuple((s, e) for s, e in pairs)
 
     @translated
     def relations_between(self, first: int, second: int) -> list[dict[str, Any]]:

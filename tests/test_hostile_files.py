@@ -17,7 +17,7 @@ import pytest
 from annotate.corpus_io import export_path, import_path
 from annotate.formats import count_sources
 from annotate.model import DocumentRecord, EntityRecord, RelationRecord
-from annotate.search import SearchError, search
+from annotate.search import DocumentFilter, SearchError, first_match, matching_documents, search
 from tests.conftest import ROOT
 
 
@@ -247,12 +247,16 @@ def test_a_leading_not_is_refused_with_one_line(session, news):
 @pytest.mark.parametrize("query", ["Rus\x00sia", "\x00", "Russia\x02\x03", "Russ\udcffia",
                                    '"Rus\x00', "NOT\x00Russia x"])
 def test_control_characters_and_bad_bytes_in_a_query_never_crash(session, news, query):
-    """A NUL pasted into the search box or undecodable bytes from a command line search
-    like spaces (or are refused as one line), never an unexpected error."""
+    """A NUL pasted into the search box (which opened the unexpected-error dialog: the
+    full-text index read "unterminated string") or undecodable bytes from a command line
+    search like spaces, or are refused as one line; opening a hit and the entity filter too."""
     try:
         search(session, query)
     except SearchError as exc:
         assert "\n" not in str(exc)
+    for doc in news:
+        first_match(session, doc, query)
+    matching_documents(session, DocumentFilter(entity=query))
 
 
 def test_non_utf8_bytes_on_the_command_line_are_no_traceback(tmp_path, session, news):
