@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import CONFIDENCES, Entity, Relation
+from annotate.references import Reference
 from annotate.schema import RelationLabel
 from ui.document.entity_table import origin_text
 from ui.relations.relation_table import short_time
