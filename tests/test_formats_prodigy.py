@@ -151,3 +151,23 @@ def test_jsonl_round_trip_through_a_new_store_keeps_what_the_readme_says(session
     for r in b:
         r["meta"]["sources"] = r["_arcmark"]["meta"]["sources"] = ["annotations.jsonl"]
     assert a == b
+
+
+def test_cli_strict_labels_refuses_and_the_default_adds_with_a_note(tmp_path):
+    """`import --strict-labels`: one line, exit 1, nothing stored; without it the labels join
+    the schema and stderr names them."""
+    root = Path(__file__).resolve().parent.parent
+    db = tmp_path / "c.db"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(root / "main.py"), "import", "--db", str(db),
+                               *args, str(ANNOTATIONS)], capture_output=True, text=True,
+                              timeout=300, cwd=tmp_path)
+
+    strict = run("--strict-labels")
+    assert strict.returncode == 1
+    assert "arcmark: annotations.jsonl:1: label 'GGP' is not in the schema" in strict.stderr
+    assert "0 new documents" in strict.stdout
+    plain = run()
+    assert plain.returncode == 0 and "20 new documents" in plain.stdout
+    assert "label(s) added to the schema: 'GGP'" in plain.stderr
