@@ -34,8 +34,8 @@ def _out(tmp_path, fmt):
 
 def test_names():
     assert exporter_names() == ["brat", "conll", "csv", "csv-raw", "doccano", "graphml", "jsonl",
-                                "labelstudio", "prodigy", "spacy"]
-    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano", "labelstudio",
+                                "labelstudio", "prodigy", "spacy", "xmi"]
+    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano", "labelstudio", "xmi",
                                 "html", "pdf", "docx", "eml"]
 
 

@@ -43,8 +43,7 @@ VIEW_ID = "relations"
 INPUT_KEYS = ("text", "image", "html", "input")
 TASK_KEYS = ("spans", "label", "options")
 PROVENANCE = ("_session_id", "_annotator_id", "_timestamp")
-# one Prodigy token, as json.dumps writes the dict {"text", "start", "end", "id", "ws"}
-_TOKEN = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": %s}'
+_WS = ("false", "true")  # a token's "ws" as JSON, by the bool
 
 
 def token_rows(text: str) -> list[tuple[int, int, bool]]:
@@ -60,8 +59,9 @@ def token_rows(text: str) -> list[tuple[int, int, bool]]:
 
 def tokens_json(text: str, rows: Sequence[tuple[int, int, bool]]) -> str:
     """The `tokens` list as JSON, the same text `json.dumps` makes of the token dicts."""
+    enc, ws_text = encode_basestring, _WS
     return "[" + ", ".join([
-        _TOKEN % (encode_basestring(text[s:e]), s, e, i, "true" if ws else "false")
+        f'{{"text": {enc(text[s:e])}, "start": {s}, "end": {e}, "id": {i}, "ws": {ws_text[ws]}}}'
         for i, (s, e, ws) in enumerate(rows)]) + "]"
 
 

@@ -13,14 +13,19 @@ from PySide6.QtWidgets import (
 from annotate.formats import export_target_is_folder, exporter_names
 
 FORMAT_NAMES = {
-    "jsonl": "JSONL (Prodigy rel.manual + Arcmark fields, lossless)",
+    "jsonl": "JSONL (Arcmark's own record: ids, statuses, provenance)",
+    "prodigy": "Prodigy rel.manual tasks (.jsonl)",
+    "doccano": "doccano relation extraction (.jsonl)",
+    "labelstudio": "Label Studio tasks (.json)",
+    "xmi": "INCEpTION UIMA CAS XMI folder (.xmi + TypeSystem.xml)",
     "spacy": "spaCy DocBin (.spacy)",
     "brat": "brat folder (.txt + .ann + annotation.conf)",
     "conll": "CoNLL-2003 IOB2 (.conll)",
     "csv": "CSV folder (entities.csv + relations.csv)",
     "graphml": "GraphML entity graph (.graphml)",
 }
-SUFFIX = {"jsonl": ".jsonl", "spacy": ".spacy", "conll": ".conll", "graphml": ".graphml"}
+SUFFIX = {"jsonl": ".jsonl", "prodigy": ".jsonl", "doccano": ".jsonl", "labelstudio": ".json",
+          "spacy": ".spacy", "conll": ".conll", "graphml": ".graphml"}
 STATUSES = [("All documents", None), ("Done", "done"), ("In progress", "in_progress"),
             ("New", "new"), ("Curated", "curated")]
 

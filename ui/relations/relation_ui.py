@@ -272,7 +272,7 @@ class RelationUi(QObject):
         except ValidationError:
             group = [entity]
         count = sum(entity.id in (r.head_id, r.tail_id) for r in self.table.source.rows())
-        panel.show_entity(entity, group, count)
+        panel.show_entity(entity, group, count, self.session.references(entity))
 
     def _update_actions(self) -> None:
         a = self.actions

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import (
 from annotate.session import Session
 from ui.shell.jobs import ExportOutcome, ImportOutcome, PreannotateOutcome
 
-IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann);;Text (*.txt *.md);;"
-                 "JSON lines (*.jsonl *.json);;brat annotations (*.ann);;All files (*)")
+IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann *.xmi);;Text (*.txt *.md);;"
+                 "JSON lines, Prodigy, doccano, Label Studio (*.jsonl *.json);;"
+                 "brat annotations (*.ann);;INCEpTION UIMA CAS XMI (*.xmi);;All files (*)")
 
 
 def _start_dir(settings: QSettings) -> str:
