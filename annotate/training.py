@@ -85,9 +85,11 @@ def train_models(session: Session, options: TrainOptions, *,
         if cancelled and cancelled():
             raise _Cancelled
 
+    store = session.store
+    if store.read_only:
+        raise ArcmarkError(f"{store.path}: the store is read-only; a model cannot be recorded")
     report(TrainProgress("reading"))
     train_docs, held_docs = split_held_out(reviewed_documents(session), options.held_out)
-    store = session.store
     version = next_model_version(store)
     root = models_folder(store)
     work = root / f".v{version}.partial"

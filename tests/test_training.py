@@ -180,3 +180,21 @@ def test_train_without_reviewed_documents_is_one_line(tmp_path):
     assert out.stderr.strip().splitlines() == [
         "arcmark: training needs at least 2 reviewed documents (status done); the store has 0"]
     assert not models_folder(Store(db)).exists()
+
+
+def test_a_damaged_relation_model_is_one_line_and_changes_nothing(trained):
+    """A store's relation model file that is not what training wrote (here: weights of the
+    wrong shape) stops `suggest` with one line; no relation is written. (Runs last: it
+    damages the shared model.)"""
+    session, result, _ = trained
+    path = result.folder / "relations.json"
+    data = json.loads(path.read_text())
+    data["coef"] = [row[:-1] for row in data["coef"]]
+    path.write_text(json.dumps(data))
+    before = session.store.counts()["relations"]
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "suggest", "--db",
+                          str(session.store.path)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        f"arcmark: {path}: not an Arcmark relation model"]
+    assert session.store.counts()["relations"] == before
