@@ -33,7 +33,7 @@ class ModelQualityChart(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return QSize(420, 260)
+        return QSize(420, 280)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)
@@ -48,14 +48,17 @@ class ModelQualityChart(QWidget):
                          Qt.AlignmentFlag.AlignLeft, "Model quality per training round "
                          "(held-out F1)")
         painter.setFont(self.font())
-        x = PAD
-        for _, name, colour in SERIES:  # the legend
-            painter.fillRect(QRectF(x, PAD + line + 4, 10, 10), QColor(colour))
+        x, y = PAD, PAD + line + 2
+        for _, name, colour in SERIES:  # the legend, wrapped to the width
+            width = 14 + metrics.horizontalAdvance(name) + 12
+            if x > PAD and x + width > self.width() - PAD:
+                x, y = PAD, y + line + 2
+            painter.fillRect(QRectF(x, y + 4, 10, 10), QColor(colour))
             painter.setPen(QColor("#374151"))
-            painter.drawText(QRectF(x + 14, PAD + line, 200, line + 4),
+            painter.drawText(QRectF(x + 14, y, width, line + 4),
                              Qt.AlignmentFlag.AlignVCenter, name)
-            x += 14 + metrics.horizontalAdvance(name) + 12
-        top = PAD + 2 * line + 12
+            x += width
+        top = y + line + 12
         if not self.rounds:
             painter.drawText(QRectF(PAD, top, self.width() - 2 * PAD, line),
                              Qt.AlignmentFlag.AlignLeft,
@@ -67,9 +70,17 @@ class ModelQualityChart(QWidget):
     def _paint_groups(self, painter: QPainter, top: float, bottom: float,
                       metrics: QFontMetricsF) -> None:
         height = bottom - top
+        axis = metrics.horizontalAdvance("0.00") + 6
+        for tick in (0.0, 0.25, 0.5, 0.75, 1.0):  # F1 gridlines
+            y = bottom - tick * height
+            painter.setPen(QColor("#e5e7eb"))
+            painter.drawLine(int(PAD + axis), int(y), int(self.width() - PAD), int(y))
+            painter.setPen(QColor("#6b7280"))
+            painter.drawText(QRectF(PAD, y - metrics.height() / 2, axis - 4, metrics.height()),
+                             Qt.AlignmentFlag.AlignRight, f"{tick:.2f}")
         group = len(SERIES) * BAR + 14
         for n, r in enumerate(self.rounds):
-            x0 = PAD + n * group
+            x0 = PAD + axis + 4 + n * group
             for k, (key, _, colour) in enumerate(SERIES):
                 h = max(0.0, min(1.0, float(r.get(key, 0.0)))) * height
                 painter.fillRect(QRectF(x0 + k * BAR, bottom - h, BAR - 2, h), QColor(colour))
