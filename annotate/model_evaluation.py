@@ -28,8 +28,8 @@ def held_out_scores(base_nlp: Any, nlp: Any, learner: dict[str, Any], train: Seq
                      "trained": entity_quality(trained_ents, held)},
         "relations": {"baseline": cooccurrence_baseline(train, held, relation_labels),
                       "trained": relation_quality(learner, held, relation_labels, min_score)},
-        "rehearsal": {"labels": sorted(untouched),
-                      **retention(base_ents, trained_ents, held, untouched)},
+        "rehearsal": {**retention(base_ents, trained_ents, held, untouched),
+                      "untouched": sorted(untouched)},
     }
 
 
@@ -77,9 +77,9 @@ def score_lines(report: dict[str, Any]) -> list[str]:
                                                          "trained": ents["trained"]})
     lines += _table("relations (exact head, tail and label)", scores["relations"])
     rehearsal = scores.get("rehearsal", {})
-    if rehearsal.get("labels"):
+    if rehearsal.get("untouched"):
         lines.append(f"labels never corrected, kept as the base model gives them: F1 "
-                     f"{rehearsal['micro']['f']:.3f} ({', '.join(rehearsal['labels'])})")
+                     f"{rehearsal['micro']['f']:.3f} ({', '.join(rehearsal['untouched'])})")
     return lines
 
 

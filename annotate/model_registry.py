@@ -65,9 +65,31 @@ def load_relation_learner(folder: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ArcmarkError(f"{path}: cannot read the relation model ({exc})") from None
-    if not isinstance(data, dict) or data.get("kind") not in ("logistic", "constant"):
+    if not _well_formed(data):
         raise ArcmarkError(f"{path}: not an Arcmark relation model")
     return data
+
+
+def _well_formed(data: Any) -> bool:
+    """A relation model as `relation_model.fit` writes it: classes, and for a logistic
+    model a vocabulary and weights whose shapes agree."""
+    if not isinstance(data, dict) or data.get("kind") not in ("logistic", "constant"):
+        return False
+    classes = data.get("classes")
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        return False
+    if data["kind"] == "constant":
+        return True
+    vocabulary, coef, intercept = data.get("vocabulary"), data.get("coef"), data.get("intercept")
+    if not isinstance(vocabulary, dict) or not isinstance(coef, list) or not coef \
+            or not isinstance(intercept, list) or len(coef) != len(intercept):
+        return False
+    width = len(coef[0]) if isinstance(coef[0], list) else -1
+    rows_ok = all(isinstance(r, list) and len(r) == width and
+                  all(isinstance(v, (int, float)) for v in r) for r in coef)
+    cols_ok = all(isinstance(i, int) and 0 <= i < width for i in vocabulary.values())
+    n_rows = 1 if len(classes) == 2 else len(classes)
+    return rows_ok and cols_ok and len(coef) == n_rows
 
 
 def shipped_patterns() -> list[dict[str, Any]]:

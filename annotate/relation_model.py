@@ -71,19 +71,21 @@ class Scorer:
         if self.kind == "logistic":
             self.vocabulary: dict[str, int] = dict(model["vocabulary"])
             self.coef = np.asarray(model["coef"], dtype=np.float64)
+            self.coef_t = np.ascontiguousarray(self.coef.T)  # a row per feature (all are 0/1)
             self.intercept = np.asarray(model["intercept"], dtype=np.float64)
 
     def probabilities(self, features: Sequence[Mapping[str, float]]) -> np.ndarray:
         """One row per candidate, one column per class (`self.classes`)."""
         if self.kind != "logistic":
             return np.ones((len(features), len(self.classes)))
-        rows = np.zeros((len(features), self.coef.shape[1]))
+        # sparse rows: sum the weight columns of the features present (a dense matrix of
+        # every pair by every feature would cost more than the parse)
+        z = np.tile(self.intercept, (len(features), 1))
+        coef_t = self.coef_t
         for n, f in enumerate(features):
-            for name, value in f.items():
-                col = self.vocabulary.get(name)
-                if col is not None:
-                    rows[n, col] = value
-        z = rows @ self.coef.T + self.intercept
+            cols = [c for name in f if (c := self.vocabulary.get(name)) is not None]
+            if cols:
+                z[n] += coef_t[cols].sum(axis=0)
         if self.coef.shape[0] == 1:  # two classes: one logit for the second
             p = 1 / (1 + np.exp(-z[:, 0]))
             return np.stack([1 - p, p], axis=1)

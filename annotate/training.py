@@ -32,7 +32,8 @@ from annotate.reviewed import reviewed_documents, split_held_out
 from annotate.session import Session
 from annotate.training_config import BATCH_DOCS, training_config
 from annotate.training_data import (
-    Parsed, ner_example, parse_reviewed, rehearsed_spans, untouched_labels,
+    Parsed, add_relation_candidates, base_entities, ner_example, rehearsed_spans,
+    untouched_labels,
 )
 from storage.trained_models import models_folder, next_model_version, record_trained_model
 
@@ -84,9 +85,11 @@ def train_models(session: Session, options: TrainOptions, *,
         if cancelled and cancelled():
             raise _Cancelled
 
+    store = session.store
+    if store.read_only:
+        raise ArcmarkError(f"{store.path}: the store is read-only; a model cannot be recorded")
     report(TrainProgress("reading"))
     train_docs, held_docs = split_held_out(reviewed_documents(session), options.held_out)
-    store = session.store
     version = next_model_version(store)
     root = models_folder(store)
     work = root / f".v{version}.partial"
@@ -136,11 +139,8 @@ def prepare(session: Session, options: TrainOptions, train_docs, held_docs, work
     base = base_model(session, options.base)
     base_nlp = spacy.load(base)
     schema = session.schema
-    symmetric = {r.name for r in schema.relation_labels if r.symmetric}
-    # relation features need the parse, not lemmas
-    unused = [n for n in ("attribute_ruler", "lemmatizer") if n in base_nlp.pipe_names]
-    with base_nlp.select_pipes(disable=unused):
-        parsed = _parse(base_nlp, [*train_docs, *held_docs], symmetric, report, check)
+    docs = [*train_docs, *held_docs]
+    parsed = _base_pass(base_nlp, docs, report, check)
     train, held = parsed[:len(train_docs)], parsed[len(train_docs):]
     # measured either way; taught only with rehearsal
     untouched = untouched_labels(base_nlp.get_pipe("ner").labels, train_docs)
@@ -155,12 +155,19 @@ def prepare(session: Session, options: TrainOptions, train_docs, held_docs, work
 
 def _train(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
            version: int, report, check) -> TrainResult:
+    def stopped() -> bool:
+        try:
+            check()
+        except _Cancelled:
+            return True
+        return False
+
     p = prepare(session, options, train_docs, held_docs, work, report, check)
-    # the relation learner fits on another thread while spaCy's loop runs (scikit-learn's
-    # solver releases the GIL): with two cores, its time is hidden
+    # the relation side (parse, features, fit) runs on another thread while spaCy's loop
+    # trains the NER: with two cores, most of its time is hidden
+    symmetric = {r.name for r in session.schema.relation_labels if r.symmetric}
     with ThreadPoolExecutor(1) as pool:
-        fitting = pool.submit(fit, [f for x in p.train for f in x.features],
-                              [c for x in p.train for c in x.classes], seed=options.seed)
+        fitting = pool.submit(_relation_learner, p, symmetric, options.seed, stopped)
         nlp = _run_spacy_training(p.config, report, check)
         check()
         report(TrainProgress("relations"))
@@ -194,13 +201,25 @@ def _base_name(nlp: Any, base: str) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', Path(base).name)}@{meta.get('version', '0')}"
 
 
-def _parse(nlp, docs, symmetric, report, check) -> list[Parsed]:  # type: ignore[no-untyped-def]
+def _base_pass(nlp, docs, report, check) -> list[Parsed]:  # type: ignore[no-untyped-def]
+    """The base model's entities of every document (for rehearsal and its scores)."""
     out: list[Parsed] = []
-    for parsed in parse_reviewed(nlp, docs, symmetric):
-        out.append(parsed)
+    for doc, ents in zip(docs, base_entities(nlp, docs), strict=True):
+        out.append(Parsed(doc, ents))
         report(TrainProgress("parsing", len(out), len(docs)))
         check()
     return out
+
+
+def _relation_learner(p: Prepared, symmetric: set[str], seed: int,
+                      stop: Callable[[], bool]) -> dict[str, Any]:
+    """Parse the documents for the relation candidates and fit the learner (runs on its
+    own thread: the parser and scikit-learn's solver release the GIL for most of it)."""
+    add_relation_candidates(p.base_nlp, [*p.train, *p.held], symmetric, stop=stop)
+    if stop():
+        return {"kind": "constant", "classes": []}
+    return fit([f for x in p.train for f in x.features], [c for x in p.train for c in x.classes],
+               seed=seed)
 
 
 def _write_corpora(nlp: Any, train: list[Parsed], held: list[Parsed], untouched: set[str],

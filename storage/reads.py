@@ -202,7 +202,9 @@ class StoreReads:
               (SELECT count(*) FROM entities e WHERE e.doc_id = d.id AND e.status = 'suggested')
                   AS suggested_count,
               (SELECT count(*) FROM relations r WHERE r.doc_id = d.id AND r.status != 'rejected')
-                  AS relation_count
+                  AS relation_count,
+              (SELECT count(*) FROM relations r WHERE r.doc_id = d.id AND r.status = 'suggested')
+                  AS suggested_relation_count
             FROM documents d {join} ORDER BY d.id"""
         return list(self.db.query(sql))
 

@@ -78,13 +78,13 @@ def test_training_is_recorded_with_its_scores_and_reports_progress(trained):
 
 def test_trained_model_suggests_labels_the_base_never_produces(trained):
     """`ner --model latest` on an unseen re3d document suggests re3d's own labels, with the
-    trained version as their origin."""
+    trained version as their origin; the reviewed documents get no new suggestions."""
     session, _, _ = trained
     text = (RE3D / f"{_names()[-1]}.txt").read_text(encoding="utf-8")
     doc = session.import_records([DocumentRecord(text=text)]).documents_added[0]
-    result = preannotate(session, model="latest", doc_ids=[doc])
+    result = preannotate(session, model="latest")
     ents = session.entities(doc)
-    assert result.model == "en_arcmark@1.0.0" and ents
+    assert result.model == "en_arcmark@1.0.0" and result.documents == 1 and ents
     learned = {e.label for e in ents} - BASE_LABELS
     assert learned & {"Organisation", "Location", "Person", "Nationality", "Temporal"}
     assert all(e.origin == "model:en_arcmark@1.0.0" and e.status == "suggested" for e in ents)
@@ -180,3 +180,21 @@ def test_train_without_reviewed_documents_is_one_line(tmp_path):
     assert out.stderr.strip().splitlines() == [
         "arcmark: training needs at least 2 reviewed documents (status done); the store has 0"]
     assert not models_folder(Store(db)).exists()
+
+
+def test_a_damaged_relation_model_is_one_line_and_changes_nothing(trained):
+    """A store's relation model file that is not what training wrote (here: weights of the
+    wrong shape) stops `suggest` with one line; no relation is written. (Runs last: it
+    damages the shared model.)"""
+    session, result, _ = trained
+    path = result.folder / "relations.json"
+    data = json.loads(path.read_text())
+    data["coef"] = [row[:-1] for row in data["coef"]]
+    path.write_text(json.dumps(data))
+    before = session.store.counts()["relations"]
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "suggest", "--db",
+                          str(session.store.path)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [
+        f"arcmark: {path}: not an Arcmark relation model"]
+    assert session.store.counts()["relations"] == before

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 
 from annotate.corpus_io import import_path
 from annotate.model import DocumentRecord
@@ -80,6 +80,9 @@ def test_training_runs_in_the_background_and_lists_the_new_version(qtbot, window
     assert texts[2].startswith("Version 1 — entity F1")
     win.model_ui.model_menu.actions()[1].trigger()
     assert win.model == "latest"
+    win.corpus_ui.stats.refresh()  # Statistics: model quality per training round
+    (round_one,) = win.corpus_ui.stats.training.rounds
+    assert round_one["version"] == 1 and 0 <= round_one["f"] <= 1
 
 
 def _document_with_accepted_entities(session) -> int:
@@ -142,3 +145,29 @@ def test_threshold_hides_weak_suggestions(qtbot, window, session):
     assert len(session.relations(doc)) == 2
     next(a for a in win.model_ui.threshold_group.actions() if a.data() == 0.0).trigger()
     assert set(win.view.arcs()) == shown
+
+
+def test_document_list_sorts_by_what_is_left_to_review(qtbot, window, session):
+    """Clicking the Review header orders the documents by the suggestions left to review
+    (one way or the other), the count shown in the column."""
+    from annotate.suggestions import Annotated
+
+    counts = {"One left": 1, "Three left": 3, "None left": 0}
+    writer = session.suggestion_writer("test_model@1")
+    for title, n in counts.items():
+        text = f"{title}: Alpha Beta Gamma Delta."
+        doc = session.import_records([DocumentRecord(text=text, title=title)]).documents_added[0]
+        words = [(text.index(w), text.index(w) + len(w), "ORG") for w in ("Alpha", "Beta", "Gamma")]
+        writer.write([Annotated(doc, tuple(words[:n]), ())])
+    win = window()
+    panel = win.documents
+    header = panel.table.horizontalHeader()
+    assert panel.model.headerData(4, Qt.Orientation.Horizontal) == "Review"
+    x = header.sectionViewportPosition(4) + header.sectionSize(4) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(x, header.height() // 2))
+    titles = [panel.model.summary(i).title for i in panel.visible_ids()]
+    assert titles in (sorted(counts, key=counts.get), sorted(counts, key=counts.get, reverse=True))
+    row = panel.model.row_of(next(i for i in panel.visible_ids()
+                                  if panel.model.summary(i).title == "Three left"))
+    assert panel.model.index(row, 4).data() == "3"

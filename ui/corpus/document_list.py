@@ -24,9 +24,11 @@ from ui.common.table_model import RESIZE_PRECISION, ReadOnlyTableModel
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Title", "Status", "Ent.", "Rel.")
+COLUMNS = ("Title", "Status", "Ent.", "Rel.", "Review")
 HEADER_TIPS = ("Document title", "New, in progress or done",
-               "Entities (suggested and accepted; orange: suggestions to review)", "Relations")
+               "Entities (suggested and accepted; orange: suggestions to review)", "Relations",
+               "Suggestions (entities and relations) left to review: sort by it to work "
+               "through what is left")
 REVIEW_COLOUR = "#a15c00"
 STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "curated": "Curated"}
 SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
@@ -154,7 +156,7 @@ def sort_key(doc: DocumentSummary, col: int) -> object:
         return doc.title.casefold()
     if col == 1:
         return DOCUMENT_STATUSES.index(doc.status) if doc.status in DOCUMENT_STATUSES else 9
-    return doc.entity_count if col == 2 else doc.relation_count
+    return (doc.entity_count, doc.relation_count, doc.to_review)[col - 2]
 
 
 def _display(doc: DocumentSummary, col: int) -> str:
@@ -164,13 +166,16 @@ def _display(doc: DocumentSummary, col: int) -> str:
         return STATUS_TEXT.get(doc.status, doc.status)
     if col == 2:
         return str(doc.entity_count)
-    return str(doc.relation_count)
+    if col == 3:
+        return str(doc.relation_count)
+    return str(doc.to_review) if doc.to_review else ""
 
 
 def _tooltip(doc: DocumentSummary) -> str:
     lines = [doc.title, f"Status: {STATUS_TEXT.get(doc.status, doc.status)}",
              f"{doc.entity_count} entities, {doc.suggested_count} of them suggestions to review",
-             f"{doc.relation_count} relations", f"{doc.length:,} characters"]
+             f"{doc.relation_count} relations ({doc.suggested_relation_count} suggested)",
+             f"{doc.length:,} characters"]
     if doc.source:
         lines.append(f"From {doc.source}")
     return "\n".join(lines)

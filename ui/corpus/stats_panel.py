@@ -177,6 +177,9 @@ class StatsPanel(QScrollArea):
         self.relations = BarChart("Relations by label and status", "chartRelations")
         self.model_quality = BarChart("Model suggestions: accepted vs rejected", "chartModel")
         self.progress = BarChart("Progress by day", "chartProgress", vertical=True)
+        from ui.model.quality_chart import ModelQualityChart
+
+        self.training = ModelQualityChart()
         body = QWidget(self)
         grid = QGridLayout()
         grid.setSpacing(12)
@@ -185,6 +188,7 @@ class StatsPanel(QScrollArea):
         grid.addWidget(self.entities, 1, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.relations, 1, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.model_quality, 2, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.training, 2, 1, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addWidget(self.summary)
@@ -212,7 +216,10 @@ class StatsPanel(QScrollArea):
                          lambda exc: self.summary.setText(f"Cannot count: {exc}"))
 
     def show_statistics(self, stats: CorpusStatistics) -> None:
+        from annotate.model_registry import trained_versions
+
         self.stats = stats
+        self.training.set_rounds(trained_versions(self.session))  # a few rows
         by_status = stats.entities_by_status()
         self.summary.setText(
             f"<span style='font-size:15pt'><b>{stats.documents}</b> "
