@@ -144,24 +144,37 @@ def _token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
+_ASCII = np.array([chr(i).isalnum() or chr(i) == "_" for i in range(128)], bool)
+_ASCII_SPACE = np.array([chr(i).isspace() for i in range(128)], bool)
+
+
 def _classes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which code points are word characters and which are spaces (as `re` sees them)."""
-    values, inverse = np.unique(points, return_inverse=True)
-    chars = [chr(v) for v in values]
-    word = np.array([c.isalnum() or c == "_" for c in chars], bool)
-    space = np.array([c.isspace() for c in chars], bool)
-    return word[inverse], space[inverse]
+    """Which code points are word characters and which are spaces (as `re` sees them):
+    ASCII by table, the others by asking Python about each distinct one."""
+    low = np.minimum(points, 127)
+    word, space = _ASCII[low], _ASCII_SPACE[low]
+    wide = points > 127
+    if wide.any():
+        values, inverse = np.unique(points[wide], return_inverse=True)
+        chars = [chr(v) for v in values]
+        word[wide] = np.array([c.isalnum() or c == "_" for c in chars], bool)[inverse]
+        space[wide] = np.array([c.isspace() for c in chars], bool)[inverse]
+    return word, space
 
 
 def token_labels(starts: np.ndarray, ends: np.ndarray, entities: Sequence[EntityKey],
                  codes: dict[str, int]) -> np.ndarray:
     """Each token's label code: the first entity (in text order) it overlaps, else OUTSIDE."""
     out = np.zeros(len(starts), np.int32)
-    for start, end, label in entities:
-        first = int(np.searchsorted(ends, start, side="right"))  # first token ending after start
-        last = int(np.searchsorted(starts, end, side="left"))  # tokens starting before end
-        part = out[first:last]
-        part[part == OUTSIDE] = codes.get(label, len(codes) + 1)
+    if not entities:
+        return out
+    spans = np.array([(s, e) for s, e, _ in entities], dtype=np.int64)
+    firsts = np.searchsorted(ends, spans[:, 0], side="right")  # first token ending after start
+    lasts = np.searchsorted(starts, spans[:, 1], side="left")  # tokens starting before end
+    unknown = len(codes) + 1
+    # the last written wins: writing in reverse text order leaves the first entity's label
+    for k in range(len(entities) - 1, -1, -1):
+        out[firsts[k]:lasts[k]] = codes.get(entities[k][2], unknown)
     return out
 
 

@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox
 
 from annotate.model import CURATED, Change
-from annotate.team.layers import layers_of
 from ui.team.curate_view import CurateView
 
 if TYPE_CHECKING:
@@ -96,12 +95,16 @@ class TeamUi(QObject):
         self._agreement_stale = True
         doc_id = self.window.presenter.doc_id
         if doc_id is not None and doc_id in change.documents:
-            self._fill_layers(doc_id)
+            if change.document_list:  # rows came or went, or their status changed
+                self._fill_layers(doc_id)
             if self.window.tabs.currentIndex() == self.curate_tab and self.curate.doc_id == doc_id:
                 self.curate.set_document(doc_id, keep_row=self.curate.table.currentIndex().row())
 
     def _fill_layers(self, doc_id: int | None) -> None:
-        names = layers_of(self.session.all_entities(doc_id)) if doc_id is not None else []
+        # one grouped count, not the rows: a long document has tens of thousands
+        counts = self.session.store.layer_counts(doc_id) if doc_id is not None else {}
+        names = sorted((n for n, c in counts.items() if c["entities"]),
+                       key=lambda n: (n == CURATED, n))
         own = self.session.annotator
         several = len(names) > 1
         self.layer_box.blockSignals(True)
