@@ -74,6 +74,7 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
         self._last_selection: tuple[int, int] | None = None
         self._arcs = ArcLayer(self._spans, self.is_span_visible)
         self._dark = False
+        self._max_text_width = MAX_TEXT_WIDTH
         self._base_gap = 8.0
         self._setup_document()
         self._setup_look()
@@ -137,8 +138,14 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
         step = self._arcs.level_height
         return [self._base_gap + level * step for level in levels]
 
+    def set_max_text_width(self, pixels: int | None) -> None:
+        """Centre the text in a column at most `pixels` wide (None: the default width)."""
+        self._max_text_width = int(pixels) if pixels else MAX_TEXT_WIDTH
+        side = max(0, (self.width() - self._max_text_width) // 2)
+        self.setViewportMargins(side, 0, side, 0)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        side = max(0, (self.width() - MAX_TEXT_WIDTH) // 2)
+        side = max(0, (self.width() - self._max_text_width) // 2)
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 0, side, 0)
         super().resizeEvent(event)

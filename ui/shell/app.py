@@ -136,6 +136,7 @@ _OPENING_MODULES = (
     "storage.store", "annotate.schema", "annotate.session", "ui.document.document_view",
     "ui.document.entity_table", "ui.corpus.document_list", "ui.relations.relation_ui", "ui.corpus.corpus_ui", "ui.document.palette",
     "ui.document.presenter", "ui.document.review", "ui.shell.status", "ui.shell.worker", "ui.shell.jobs", "ui.shell.dialogs",
+    "ui.reader.comfort", "ui.reader.positions", "ui.reader.reader_ui",
 )  # tests/test_ui_startup.py checks that attaching imports nothing more of ours
 
 

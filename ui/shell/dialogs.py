@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
 from annotate.session import Session
 from ui.shell.jobs import ExportOutcome, ImportOutcome, PreannotateOutcome
 
-IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann);;Text (*.txt *.md);;"
-                 "JSON lines (*.jsonl *.json);;brat annotations (*.ann);;All files (*)")
+IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann *.html *.htm *.xhtml *.pdf "
+                 "*.docx *.eml);;Text (*.txt *.md);;JSON lines (*.jsonl *.json);;"
+                 "brat annotations (*.ann);;Received documents: web pages, PDF, Word, e-mail "
+                 "(*.html *.htm *.xhtml *.pdf *.docx *.eml);;All files (*)")
 
 
 def _start_dir(settings: QSettings) -> str:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ui.document.presenter import DocumentPresenter
     from ui.relations.relation_ui import RelationUi
     from ui.document.review import EntityReview
+    from ui.reader.reader_ui import ReaderUi
     from ui.shell.status import FindBar, StatusPanel
     from ui.shell.worker import BackgroundRunner, Job
 
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 class MainWindow(WindowFrame):
     change_applied = Signal(object)  # the Change just redrawn
     document_opened = Signal(object)  # the id of the document now shown, or None
+    first_shown = Signal()  # the window is on screen with its document laid out
 
     def __init__(self, session: Session | None = None, *, model: str | None = None,
                  seeds: Path | None = None, parent: QWidget | None = None,
@@ -82,6 +84,7 @@ class MainWindow(WindowFrame):
         from ui.document.presenter import DocumentPresenter
         from ui.relations.relation_ui import install_relation_ui
         from ui.document.review import EntityReview
+        from ui.reader.reader_ui import install_reader_ui
         from ui.shell.status import FindBar, StatusPanel
         from ui.shell.worker import BackgroundRunner
 
@@ -107,6 +110,7 @@ class MainWindow(WindowFrame):
         self._update_actions()
         self.relation_ui: RelationUi = install_relation_ui(self)
         self.corpus_ui: CorpusUi = install_corpus_ui(self)
+        self.reader_ui: ReaderUi = install_reader_ui(self)
         if self.default_layout_used:
             # the legend's height is known now; sized again once laid out
             self.default_layout()
@@ -502,6 +506,7 @@ class MainWindow(WindowFrame):
         self.view.verticalScrollBar().setValue(0)
         if self.presenter.doc_id is not None:
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.first_shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.session is None:  # closed before the store was open: nothing to keep
