@@ -110,11 +110,14 @@ def _rich(html_text: str, width: float, font: QFont) -> QTextDocument:
 def _header_html(report: Report) -> str:
     from html import escape
 
-    chips = " &nbsp; ".join(
-        f'<span style="color:{item.colour}">&#9632;</span>&nbsp;{escape(item.label)} ({item.count})'
-        for item in report.legend) or "No annotations."
+    def chips(kind: str) -> str:
+        return " &nbsp; ".join(
+            f'<span style="color:{item.colour}">&#9632;</span>&nbsp;{escape(item.label)}'
+            f'&nbsp;({item.count})' for item in report.legend if item.kind == kind) or "none"
+
     return (f"<h2>{escape(report.title)}</h2>"
-            f'<p style="color:#555">Labels: {chips}</p>')
+            f'<p style="color:#444">Entities: {chips("entity")}<br>'
+            f'Relations: {chips("relation")}</p>')
 
 
 def _tables_html(report: Report) -> str:
@@ -175,7 +178,7 @@ def _paint_pages(painter: QPainter, writer: QPdfWriter, report: Report,
         if top < picture.height:
             writer.newPage()
             pages, y = pages + 1, 0.0
-    tables = _rich(_tables_html(report), room_w, _font(picture, 9))
+    tables = _rich(_tables_html(report), room_w, _font(picture, 8.5))
     tables.documentLayout().setPaintDevice(writer)
     tables.setPageSize(QSizeF(room_w, room_h))
     for n in range(tables.pageCount()):
