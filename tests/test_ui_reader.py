@@ -195,6 +195,16 @@ def test_source_line_shows_a_received_documents_metadata(window, session):
     assert line.text().startswith("Laurie Oakes  ·  2015-03-13  ·  HeraldSun  ·  http://www.heraldsun")
 
 
+def test_document_list_tooltip_names_the_source(window, session):
+    """Hovering a received document in the list shows its author, date, site and URL."""
+    from PySide6.QtCore import Qt as QtNs
+
+    model = window.documents.model
+    page = next(d for d in session.documents() if d.title.startswith("Angry media"))
+    tip = model.data(model.index(model.row_of(page.id), 0), QtNs.ItemDataRole.ToolTipRole)
+    assert "Laurie Oakes  ·  2015-03-13  ·  HeraldSun" in tip and "heraldsun.com.au" in tip
+
+
 def test_export_document_as_writes_the_report(qtbot, window, tmp_path, monkeypatch):
     """File → Export Document as…: the chosen file is written and the status bar says so."""
     from PySide6.QtWidgets import QFileDialog

@@ -75,6 +75,7 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
         self._arcs = ArcLayer(self._spans, self.is_span_visible)
         self._dark = False
         self._max_text_width = MAX_TEXT_WIDTH
+        self.paint_region_only = False
         self._base_gap = 8.0
         self._setup_document()
         self._setup_look()
@@ -358,7 +359,11 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
     # --- painting -------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        frame = self._frame()
+        if self.paint_region_only:  # a report's slice: only the blocks in it
+            rect = event.rect()
+            frame = Frame(self, rect.bottom() + 1, rect.top())
+        else:  # every visible arc is laid out and kept for hit-testing
+            frame = self._frame()
         items = self._visible_items(frame, event.rect())
         painter = QPainter(self.viewport())
         painter.setClipRegion(event.region())  # also when rendered into a report, a slice at a time

@@ -64,6 +64,8 @@ class ReaderUi(QObject):
         self.source.setStyleSheet("padding: 3px 12px; color: palette(mid);")
         window.view.parentWidget().layout().insertWidget(
             window.view.parentWidget().layout().indexOf(window.view), self.source)
+        self._sources: dict[int, str] = {}
+        window.documents.model.describe = self.describe
         self._make_actions()
         self._build_menus()
         window.setAcceptDrops(True)
@@ -140,6 +142,17 @@ class ReaderUi(QObject):
         self.source.setToolTip(line)
         self.source.setVisible(bool(line))
         self.export_document.setEnabled(doc_id is not None)
+
+    def describe(self, doc_id: int) -> str:
+        """The source line of a stored document (for the document list's tooltips)."""
+        if doc_id not in self._sources:
+            from ui.shell.errors import user_errors
+
+            try:
+                self._sources[doc_id] = source_line(self.window.session.document(doc_id).meta)
+            except user_errors():
+                return ""
+        return self._sources[doc_id]
 
     def _on_choose_font_triggered(self) -> None:
         ok, font = QFontDialog.getFont(self.window.view.font(), self.window, "Text Font")
