@@ -189,8 +189,8 @@ def relations_table(report: Report) -> str:
     if not report.rows:
         return "<p>No relations.</p>"
     head = "".join(f'<th width="{w}%">{h}</th>' for h, w in
-                   (("#", 4), ("Head", 13), ("Relation", 15), ("Tail", 13), ("Evidence", 34),
-                    ("Confidence", 10), ("Note", 11)))
+                   (("#", 4), ("Head", 12), ("Relation", 15), ("Tail", 11), ("Evidence", 31),
+                    ("Confidence", 12), ("Note", 15)))
     body = "".join(
         f"<tr><td>{r.number}</td><td>{_e(r.head)}</td>"
         f"<td>{_e(r.label)}{' →' if r.directed else ' ↔'}</td><td>{_e(r.tail)}</td>"
@@ -201,5 +201,5 @@ def relations_table(report: Report) -> str:
 
 def metadata_table(report: Report) -> str:
     """The document's metadata as an HTML table."""
-    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in report.meta)
+    body = "".join(f'<tr><th width="22%">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in report.meta)
     return f"<table><tbody>{body}</tbody></table>"

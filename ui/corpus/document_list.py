@@ -6,7 +6,7 @@ is refreshed from fresh summaries and emits only the row signals for what change
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import (
     QAbstractItemModel, QAbstractProxyModel, QItemSelectionModel, QModelIndex,
@@ -48,6 +48,8 @@ class DocumentListModel(ReadOnlyTableModel):
         self.id_column: list[int] = []
         self.statuses: list[str] = []
         self.folded_titles: list[str] = []
+        # a line about where a document came from (author, date, URL...), given by the reader
+        self.describe: Callable[[int], str] | None = None
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -73,7 +75,8 @@ class DocumentListModel(ReadOnlyTableModel):
         if role == ID_ROLE:
             return doc.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(doc)
+            about = self.describe(doc.id) if self.describe is not None else ""
+            return _tooltip(doc) + (f"\n{about}" if about else "")
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:

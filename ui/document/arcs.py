@@ -307,9 +307,12 @@ class ArcLayer:
         label = QRectF(centre - half, y - self.metrics.height() / 2,
                        2 * half, self.metrics.height())
         painter.setPen(QPen(colour, 1.0))
-        painter.setBrush(colour if selected else QColor(255, 255, 255, 90 if faded else 235))
+        plate = QColor(30, 33, 37) if self._dark else QColor(255, 255, 255)
+        plate.setAlpha(90 if faded else 235)
+        painter.setBrush(colour if selected else plate)
         painter.drawRoundedRect(label, 3, 3)
-        painter.setPen(QColor("white") if selected else colour.darker(115))
+        painter.setPen(QColor("white") if selected else
+                       (colour.lighter(150) if self._dark else colour.darker(115)))
         painter.drawStaticText(QPointF(label.x() + LABEL_PAD, label.y()), static)
         self._shapes.append(_Shape(arc.id, points, label))
 

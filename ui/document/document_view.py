@@ -74,6 +74,8 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
         self._last_selection: tuple[int, int] | None = None
         self._arcs = ArcLayer(self._spans, self.is_span_visible)
         self._dark = False
+        self._max_text_width = MAX_TEXT_WIDTH
+        self.paint_region_only = False
         self._base_gap = 8.0
         self._label_tags = False  # View → Label Tags: each label written above its entity
         self.painted_tags: list[QRectF] = []  # the tags of the last paint
@@ -153,8 +155,14 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
     def label_tags(self) -> bool:
         return self._label_tags
 
+    def set_max_text_width(self, pixels: int | None) -> None:
+        """Centre the text in a column at most `pixels` wide (None: the default width)."""
+        self._max_text_width = int(pixels) if pixels else MAX_TEXT_WIDTH
+        side = max(0, (self.width() - self._max_text_width) // 2)
+        self.setViewportMargins(side, 0, side, 0)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        side = max(0, (self.width() - MAX_TEXT_WIDTH) // 2)
+        side = max(0, (self.width() - self._max_text_width) // 2)
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 0, side, 0)
         super().resizeEvent(event)
@@ -367,7 +375,11 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
     # --- painting -------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        frame = self._frame()
+        if self.paint_region_only:  # a report's slice: only the blocks in it
+            rect = event.rect()
+            frame = Frame(self, rect.bottom() + 1, rect.top())
+        else:  # every visible arc is laid out and kept for hit-testing
+            frame = self._frame()
         items = self._visible_items(frame, event.rect())
         painter = QPainter(self.viewport())
         painter.setClipRegion(event.region())  # also when rendered into a report, a slice at a time

@@ -11,6 +11,7 @@ Everything is written under a temporary name and renamed at the end.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QRectF, QSize, QSizeF, Qt
@@ -47,6 +48,7 @@ class DocumentPicture:
         view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.set_theme(dark=False)  # a report is read on paper and white screens
+        view.paint_region_only = True  # the view is as tall as the text: paint slices only
         view.resize(width, 600)
         view.set_document(report.document.text, [view_span(e, schema) for e in report.entities],
                           [view_arc(r, schema) for r in report.relations])
@@ -65,23 +67,25 @@ class DocumentPicture:
         margin = view.document().documentMargin()
         view.resize(self.width, int(total + 2 * margin + 4))
         breaks: list[float] = [0.0]
-        offset = view.contentOffset()
         block = view.document().firstBlock()
+        # blocks are stacked: each top is the last one's bottom (asking Qt for every block's
+        # geometry would sum all the blocks above it each time)
+        top = view.blockBoundingGeometry(block).translated(view.contentOffset()).top()
         while block.isValid():
-            top = view.blockBoundingGeometry(block).translated(offset).top()
             layout = block.layout()
             for n in range(1, layout.lineCount()):
                 previous = layout.lineAt(n - 1)
                 breaks.append(top + previous.y() + previous.height())
-            breaks.append(top + view.blockBoundingRect(block).height())
+            top += view.blockBoundingRect(block).height()
+            breaks.append(top)
             block = block.next()
         height = int(view.viewport().height())
         return height, sorted(set(b for b in breaks if 0 <= b <= height)) + [float(height)]
 
     def next_break(self, start: float, room: float) -> float:
         """The lowest break at most `room` below `start` (more than `start`), or start + room."""
-        fitting = [b for b in self.breaks if start < b <= start + room]
-        return fitting[-1] if fitting else start + room
+        found = self.breaks[bisect_right(self.breaks, start + room) - 1]
+        return found if found > start else start + room
 
     def render(self, painter: QPainter, top: float, bottom: float, at_x: float, at_y: float) -> None:
         """Draw the slice [top, bottom) of the document with its top-left at (at_x, at_y)."""
@@ -110,11 +114,14 @@ def _rich(html_text: str, width: float, font: QFont) -> QTextDocument:
 def _header_html(report: Report) -> str:
     from html import escape
 
-    chips = " &nbsp; ".join(
-        f'<span style="color:{item.colour}">&#9632;</span>&nbsp;{escape(item.label)} ({item.count})'
-        for item in report.legend) or "No annotations."
+    def chips(kind: str) -> str:
+        return " &nbsp; ".join(
+            f'<span style="color:{item.colour}">&#9632;</span>&nbsp;{escape(item.label)}'
+            f'&nbsp;({item.count})' for item in report.legend if item.kind == kind) or "none"
+
     return (f"<h2>{escape(report.title)}</h2>"
-            f'<p style="color:#555">Labels: {chips}</p>')
+            f'<p style="color:#444">Entities: {chips("entity")}<br>'
+            f'Relations: {chips("relation")}</p>')
 
 
 def _tables_html(report: Report) -> str:
@@ -175,7 +182,7 @@ def _paint_pages(painter: QPainter, writer: QPdfWriter, report: Report,
         if top < picture.height:
             writer.newPage()
             pages, y = pages + 1, 0.0
-    tables = _rich(_tables_html(report), room_w, _font(picture, 9))
+    tables = _rich(_tables_html(report), room_w, _font(picture, 8.5))
     tables.documentLayout().setPaintDevice(writer)
     tables.setPageSize(QSizeF(room_w, room_h))
     for n in range(tables.pageCount()):

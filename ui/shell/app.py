@@ -145,6 +145,7 @@ _OPENING_MODULES = (
     "ui.model.model_ui",
     "ui.team.annotator", "ui.team.team_ui", "ui.team.curate_view",
     "ui.common.reader",
+    "ui.reader.comfort", "ui.reader.positions", "ui.reader.reader_ui",
 )  # tests/test_ui_startup.py checks that attaching imports nothing more of ours
 
 

@@ -11,9 +11,12 @@ from PySide6.QtWidgets import (
 from annotate.session import Session
 from ui.shell.jobs import ExportOutcome, ImportOutcome, PreannotateOutcome
 
-IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann *.xmi);;Text (*.txt *.md);;"
+IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann *.xmi *.html *.htm *.xhtml "
+                 "*.pdf *.docx *.eml);;Text (*.txt *.md);;"
                  "JSON lines, Prodigy, doccano, Label Studio (*.jsonl *.json);;"
-                 "brat annotations (*.ann);;INCEpTION UIMA CAS XMI (*.xmi);;All files (*)")
+                 "brat annotations (*.ann);;INCEpTION UIMA CAS XMI (*.xmi);;"
+                 "Received documents: web pages, PDF, Word, e-mail "
+                 "(*.html *.htm *.xhtml *.pdf *.docx *.eml);;All files (*)")
 
 
 def _start_dir(settings: QSettings) -> str:

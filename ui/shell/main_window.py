@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
@@ -42,12 +42,15 @@ if TYPE_CHECKING:
     from ui.relations.relation_ui import RelationUi
     from ui.document.review import EntityReview
     from ui.model.model_ui import ModelUi
+    from ui.reader.reader_ui import ReaderUi
     from ui.shell.status import FindBar, StatusPanel
     from ui.shell.worker import BackgroundRunner, Job
     from ui.team.team_ui import TeamUi
 
 
 class MainWindow(WindowFrame):
+    first_shown = Signal()  # the window is on screen with its document laid out
+
     def __init__(self, session: Session | None = None, *, model: str | None = None,
                  seeds: Path | None = None, parent: QWidget | None = None,
                  remember_layout: bool = True) -> None:
@@ -88,6 +91,7 @@ class MainWindow(WindowFrame):
         from ui.relations.relation_ui import RelationUi
         from ui.document.review import EntityReview
         from ui.model.model_ui import install_model_ui
+        from ui.reader.reader_ui import install_reader_ui
         from ui.shell.status import FindBar, StatusPanel
         from ui.shell.worker import BackgroundRunner
         from ui.team.team_ui import install_team_ui
@@ -127,6 +131,7 @@ class MainWindow(WindowFrame):
                                                      self.presenter, self.view, self.review)
         self.model_ui: ModelUi = install_model_ui(self)
         self.team_ui: TeamUi = install_team_ui(self)
+        self.reader_ui: ReaderUi = install_reader_ui(self)
         if self.default_layout_used:
             # the legend's height is known now; sized again once laid out
             self.default_layout()
@@ -663,6 +668,7 @@ class MainWindow(WindowFrame):
         if focus is None or focus in self.key_widgets():
             # start in the document list: single keys there only move, never edit
             self.documents.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.first_shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.session is None:  # closed before the store was open: nothing to keep
