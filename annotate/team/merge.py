@@ -221,10 +221,7 @@ class _Merge:
         gone_rel = [r["id"] for r in removed["relations"]]
         gone_ent = [r["id"] for r in removed["entities"]]
         for table, ids in (("relations", gone_rel), ("entities", gone_ent)):
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                db.conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
-                                chunk)
+            self.team.delete_many(db, table, ids)
             self.team.forget_merged(db, table, ids)
             self.history += [(table, r["id"], r["doc_id"], r, None) for r in removed[table]]
         self.team.insert_many(db, "entities", rows["entities"])
