@@ -549,7 +549,7 @@ def main() -> None:
     """The `arcmark` command: what `python main.py` does (a plain window start first)."""
     options = plain_gui_options(sys.argv[1:], os.environ)
     if options is not None:
-        from ui.app import run_gui
+        from ui.shell.app import run_gui
 
         sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **options))
     cli(prog_name="arcmark")
