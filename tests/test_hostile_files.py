@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
