@@ -317,6 +317,10 @@ def ner(db_path: Path | None, model: str | None, processes: int, dask: str | Non
 
     if dask is not None and processes > 1:
         raise ArcmarkError("--processes and --dask exclude each other: Dask runs the workers")
+    if dask is not None:  # a malformed address is refused before the store is looked at
+        from annotate.cluster import parse_spec
+
+        parse_spec(dask)
     session = open_session(db_path, create=False)
     with _Progress("Pre-annotating") as bar:
         result = preannotate(session, model=model, processes=processes, dask=dask,

@@ -100,11 +100,7 @@ class StoreChanges(StoreReads):
         if table not in TABLES:
             raise ValueError(f"unknown table {table}")
         if first.after is None:
-            ids = [c.id for c in run]
-            for i in range(0, len(ids), IDS_PER_STATEMENT):
-                chunk = ids[i:i + IDS_PER_STATEMENT]
-                db.conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
-                                chunk)
+            self.delete_many(db, table, [c.id for c in run])
             # a document's index goes with it (ON DELETE CASCADE)
         elif first.before is None:
             self.insert_many(db, table, [c.after for c in run if c.after is not None])
@@ -158,6 +154,15 @@ class StoreChanges(StoreReads):
                             [r[c] for r in chunk for c in cols])
         if table == "documents":
             self._index_documents(db, rows)
+
+    def delete_many(self, db: Database, table: str, ids: Sequence[int]) -> None:
+        """Bulk delete by id inside a `write()` transaction, many rows per statement."""
+        if table not in TABLES:
+            raise ValueError(table)
+        for i in range(0, len(ids), IDS_PER_STATEMENT):
+            chunk = list(ids[i:i + IDS_PER_STATEMENT])
+            db.conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                            chunk)
 
     def append_history(self, db: Database, action: str, annotator: str | None,
                        entries: Sequence[tuple[str, int, int | None, Any, Any]]) -> None:

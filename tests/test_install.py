@@ -58,14 +58,16 @@ def test_arcmark_version_comes_from_the_installed_package(installed, tmp_path):
 
 
 def test_the_installed_command_runs_the_installed_code(installed, tmp_path):
-    """The command's modules, default schema and seed article come from the install, not the clone."""
-    code = ("import main, annotate.schema as s, pathlib; print(main.__file__); "
-            "print(s.DEFAULT_SCHEMA_PATH.is_file()); print(len(list(main.SEEDS.glob('*.txt'))))")
+    """The command's modules, default schema, relation patterns and seed article come from
+    the install, not the clone."""
+    code = ("import main, annotate.schema as s, annotate.model_registry as r, pathlib; "
+            "print(main.__file__); print(s.DEFAULT_SCHEMA_PATH.is_file()); "
+            "print(r.PATTERNS_PATH.is_file()); print(len(list(main.SEEDS.glob('*.txt'))))")
     out = subprocess.run([str(installed / "python"), "-c", code], cwd=tmp_path, text=True,
                          capture_output=True, env=_env(tmp_path), timeout=60)
-    where, schema_ok, seeds = out.stdout.split()
+    where, schema_ok, patterns_ok, seeds = out.stdout.split()
     assert Path(where).is_relative_to(installed.parent) and not Path(where).is_relative_to(ROOT)
-    assert schema_ok == "True" and int(seeds) >= 1
+    assert schema_ok == "True" and patterns_ok == "True" and int(seeds) >= 1
 
 
 def test_arcmark_imports_and_exports(installed, tmp_path):
