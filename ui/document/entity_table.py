@@ -219,7 +219,7 @@ class EntityTableView(QTableView):
         self._fitted: tuple[frozenset[str], int] = (frozenset(), 0)  # labels, offset digits
         self.fit_columns()
         # the Text column first: offsets and origin give way in a narrow panel
-        self.narrow = NarrowColumns(self, TEXT, (ORIGIN, START, END), keep=150)
+        self.narrow = NarrowColumns(self, TEXT, (ORIGIN, START, END), keep=170)
         self.source.modelReset.connect(self.fit_columns)
         self.source.rowsInserted.connect(self._on_source_rows_inserted)
         self.source.dataChanged.connect(self._on_source_data_changed)
@@ -235,6 +235,9 @@ class EntityTableView(QTableView):
         fit_columns(self, {LABEL: labels, STATUS: STATUS_TEXT.values(),
                            ORIGIN: ("model", "human"), START: ["0" * digits],
                            END: ["0" * digits]}, icon_columns=[LABEL])
+        narrow = getattr(self, "narrow", None)
+        if narrow is not None:  # the spare columns' widths changed: still room for them?
+            narrow.fit()
 
     def _on_source_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         self._refit_for_rows(first, last)
