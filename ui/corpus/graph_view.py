@@ -264,8 +264,8 @@ class GraphScene(QGraphicsScene):
         """A name whose plate would cover another disc is drawn only on hover or zoom."""
         nodes = list(self.node_items.values())
         for item in nodes:
-            plate = item.name_rect()  # as drawn zoomed out: up to half as large again
-            plate.adjust(-plate.width() / 4, 0, plate.width() / 4, plate.height() / 2)
+            plate = item.name_rect()  # as drawn zoomed out: a little larger
+            plate.adjust(-plate.width() / 8, 0, plate.width() / 8, plate.height() / 4)
             item.crowded = any(
                 other is not item and plate.intersects(QRectF(
                     other.pos().x() - other.radius, other.pos().y() - other.radius,
