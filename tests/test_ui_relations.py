@@ -137,6 +137,8 @@ def test_dragging_from_one_entity_to_another_proposes_the_relation(qtbot, window
     (rel,) = stored(window)
     assert (rel.head_id, rel.label, rel.tail_id) == (moscow, "SUPPLIES", ankara)
     assert (rel.evidence_start, rel.evidence_end) == (TEXT.index("Moscow"), len(TEXT))
+    # drawn selected at once (not dimmed behind the selected entity), its row current
+    assert window.view.selected_arc() == rel.id == window.relation_ui.table.selected_relation()
 
 
 def test_keyboard_only_cycle_mark_head_mark_tail_label_key(qtbot, window):

@@ -1,11 +1,14 @@
 """Make docs/screenshot.png: the real window under a virtual X server.
 
-    python -m tools.screenshot [--out docs/screenshot.png] [--wait 8]
+    python -m tools.screenshot [--out docs/screenshot.png] [--wait 8] [--size 1024x700]
+                               [--view graph]
 
 On a temporary store it imports the worked example (seeds/example/: the seed
 article reviewed, with its relations), so the picture shows highlights and arcs.
 Then it runs `main.py gui` under Xvfb and saves the window. It uses ../shared/tools/screenshot when that helper exists,
-else Xvfb, xdotool and ImageMagick's `import` directly.
+else Xvfb, xdotool and ImageMagick's `import` directly. `--size` sets the window's size
+(`ARCMARK_WINDOW_SIZE`; a screen larger than the helper's is then made here), `--view`
+opens a corpus view first (`ARCMARK_START_VIEW`: graph, statistics, search:QUERY).
 """
 from __future__ import annotations
 
@@ -39,22 +42,23 @@ def prepare_store(db: Path) -> None:
     session.store.close()
 
 
-def capture(db: Path, out: Path, wait: float, env: dict[str, str]) -> None:
+def capture(db: Path, out: Path, wait: float, env: dict[str, str], screen: str = SCREEN) -> None:
     command = [sys.executable, str(ROOT / "main.py"), "gui", "--db", str(db)]
-    if SHARED_TOOL.exists():
+    if SHARED_TOOL.exists() and screen == SCREEN:
         subprocess.run([str(SHARED_TOOL), str(out), "--wait", str(wait), "--", *command],
                        env=env, check=True)
         return
-    _capture_with_xvfb(command, out, wait, env)
+    _capture_with_xvfb(command, out, wait, env, screen)
 
 
-def _capture_with_xvfb(command: list[str], out: Path, wait: float, env: dict[str, str]) -> None:
+def _capture_with_xvfb(command: list[str], out: Path, wait: float, env: dict[str, str],
+                       screen: str = SCREEN) -> None:
     missing = [tool for tool in ("Xvfb", "xdotool", "import") if shutil.which(tool) is None]
     if missing:
         sys.exit("screenshot: needs " + ", ".join(missing) +
                  " (Debian/Ubuntu: apt-get install xvfb xdotool imagemagick)")
     display = f":{150 + os.getpid() % 300}"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", SCREEN],
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", screen],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = {**env, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
     app = None
@@ -91,14 +95,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     parser.add_argument("--wait", type=float, default=8.0,
                         help="seconds to wait after the window appears")
+    parser.add_argument("--size", help="the window's size, WIDTHxHEIGHT (default: the screen's)")
+    parser.add_argument("--view", help="a corpus view to open first: graph, statistics, search:Q")
     args = parser.parse_args(argv)
+    screen = SCREEN
+    extra = {}
+    if args.size:
+        width, height = (int(n) for n in args.size.lower().split("x"))
+        extra["ARCMARK_WINDOW_SIZE"] = f"{width}x{height}"
+        if width > 1600 or height > 1000:
+            screen = f"{width}x{height}x24"
+    if args.view:
+        extra["ARCMARK_START_VIEW"] = args.view
     with tempfile.TemporaryDirectory(prefix="arcmark-shot-") as tmp:
         db = Path(tmp) / "corpus.db"
         prepare_store(db)
         # fresh settings and user folders: the picture shows the default layout
-        env = {**os.environ, "XDG_CONFIG_HOME": f"{tmp}/config", "XDG_DATA_HOME": f"{tmp}/data"}
+        env = {**os.environ, "XDG_CONFIG_HOME": f"{tmp}/config", "XDG_DATA_HOME": f"{tmp}/data",
+               **extra}
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        capture(db, args.out.resolve(), args.wait, env)
+        capture(db, args.out.resolve(), args.wait, env, screen)
     print(f"wrote {args.out}")
     return 0
 

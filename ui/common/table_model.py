@@ -2,9 +2,11 @@
 fixed column titles here; and columns sized to the values they can show."""
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt,
+)
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QStyle, QTableView
 
@@ -58,3 +60,31 @@ def fit_columns(view: QTableView, samples: Mapping[int, Iterable[str]],
         width = max((advance(text) for text in texts), default=0) + CELL_PADDING
         width += icon if col in icon_columns else 0
         header.resizeSection(col, max(width, header.sectionSizeHint(col)))
+
+
+class NarrowColumns(QObject):
+    """Keeps a table's main column readable in a narrow panel: while it would get less than
+    `keep` pixels, the columns of `spare` are hidden (first ones first), and shown again
+    once there is room. Their values stay in the tooltips and the inspector."""
+
+    def __init__(self, view: QTableView, main: int, spare: Sequence[int], keep: int) -> None:
+        super().__init__(view)
+        self.view, self.main, self.spare, self.keep = view, main, list(spare), keep
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()
+        width = self.view.viewport().width()
+        others = [c for c in range(header.count()) if c != self.main and c not in self.spare]
+        used = sum(header.sectionSize(c) for c in others)
+        for col in self.spare:  # show the spare columns while the main one keeps its room
+            size = header.sectionSize(col) or header.sectionSizeHint(col)
+            fits = width - used - size >= self.keep
+            self.view.setColumnHidden(col, not fits)
+            if fits:
+                used += size

@@ -308,6 +308,10 @@ class GraphPanel(QWidget):
         used = {e.label for e in self.shown.edges}
         self.view.set_legend([(r.name, r.colour, r.directed) for r in schema.relation_labels
                               if r.name in used])
+        on_screen = {n.label for n in self.shown.nodes}
+        self.view.set_node_legend([(e.name, e.colour) for e in schema.entity_labels
+                                   if e.name in on_screen])
+        self.view.set_empty_text(self.empty_text())
         n, m = len(self.shown.nodes), len(self.shown.edges)
         self.info.setText(f"{n} actor{'s' * (n != 1)}, {m} link{'s' * (m != 1)}"
                           + (f" (of {len(self.full.nodes)} actors)"
@@ -315,6 +319,29 @@ class GraphPanel(QWidget):
         self._clear_details()
         self.view.fit()
         self.drawn.emit()
+
+    def empty_text(self) -> str:
+        """Why the graph draws no link (empty when it draws some), and what would help."""
+        if self.shown.edges:
+            return ""
+        counts = self.session.stats()
+        waiting = counts.get("entities_by_status", {}).get("suggested", 0)
+        relations = sum(counts.get("relations_by_label", {}).values())
+        drawn = sum(e.count for e in self.full.edges)
+        if not counts.get("documents"):
+            return "Nothing to draw: the corpus has no documents yet. Import some (Ctrl+O)."
+        if self.full.edges:
+            return ("No link passes the filters above: check more entity or relation labels, "
+                    "or clear “Only linked actors”.")
+        if relations > drawn:
+            left = relations - drawn
+            return (f"No links to draw yet: the graph joins accepted entities by accepted "
+                    f"relations, and the {left} relation{'s' * (left != 1)} of this corpus "
+                    f"{'use' if left != 1 else 'uses'} entities or links not accepted yet "
+                    f"({waiting} suggestion{'s' * (waiting != 1)} to review). Accept them in "
+                    f"the Document tab (A, or Ctrl+Shift+A for all) to see them here.")
+        return ("No links to draw yet: annotate relations in the Document tab (mark a head "
+                "with [ and a tail with ]) to see the actors they join.")
 
     # --- details --------------------------------------------------------------------------------
 

@@ -31,6 +31,9 @@ SELECTED = QColor("#1d4ed8")
 READABLE_ZOOM, MAX_TEXT_SCALE = 0.9, 2.5  # text keeps about 90% of its size down to 36% zoom
 
 
+NAME_PX = 170  # names longer than this are shortened on their plate
+
+
 def node_radius(mentions: int) -> float:
     return min(9.0 + 4.5 * math.sqrt(max(mentions, 1)), 46.0)
 
@@ -63,8 +66,11 @@ class NodeItem(QGraphicsItem):
                         f"{'s' * (len(node.documents) != 1)}"
                         + (f"\nalso: {', '.join(also)}" if also else ""))
         metrics = QFontMetricsF(font)
-        self.label_width = metrics.horizontalAdvance(node.text)
+        # a long name is shortened on the plate (the tooltip has it whole)
+        self.name = metrics.elidedText(node.text, Qt.TextElideMode.ElideRight, NAME_PX)
+        self.label_width = metrics.horizontalAdvance(self.name)
         self.label_height = metrics.height()
+        self.crowded = False  # its name would cover another disc: shown on hover or zoom
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         r = self.radius + 3
@@ -84,7 +90,8 @@ class NodeItem(QGraphicsItem):
                             3.0 if selected else 1.2))
         painter.setBrush(QBrush(self.colour))
         painter.drawEllipse(QPointF(0, 0), self.radius, self.radius)
-        if self.named or selected or lod * self.radius > 11 or lod > 1.4:
+        readable = self.named or lod * self.radius > 11 or lod > 1.4
+        if selected or self.isUnderMouse() or (readable and not self.crowded) or lod > 2.5:
             painter.save()
             self._paint_name(painter, readable_scale(lod))
             painter.restore()
@@ -98,7 +105,18 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(QColor(255, 255, 255, 215))  # a light plate keeps names readable
         painter.drawRoundedRect(rect, 3, 3)
         painter.setPen(QColor("#111827"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.node.text)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.name)
+
+    def name_rect(self) -> QRectF:
+        """Where the name's plate sits, unscaled, in scene coordinates."""
+        return QRectF(self.pos().x() - self.label_width / 2 - 3, self.pos().y() + self.radius + 3,
+                      self.label_width + 6, self.label_height)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.update()
 
 
 class EdgeItem(QGraphicsItem):
@@ -238,7 +256,38 @@ class GraphScene(QGraphicsScene):
                             edge_colours.get(edge.label, "#6b7280"), bend, small, show_labels)
             self.addItem(item)
             self.edge_items.append(item)
+        self._settle_names()
+        self._place_edge_labels()
         self.setSceneRect(self._drawing_rect())
+
+    def _settle_names(self) -> None:
+        """A name whose plate would cover another disc is drawn only on hover or zoom."""
+        nodes = list(self.node_items.values())
+        for item in nodes:
+            plate = item.name_rect()  # as drawn zoomed out: a little larger
+            plate.adjust(-plate.width() / 8, 0, plate.width() / 8, plate.height() / 4)
+            item.crowded = any(
+                other is not item and plate.intersects(QRectF(
+                    other.pos().x() - other.radius, other.pos().y() - other.radius,
+                    2 * other.radius, 2 * other.radius)) for other in nodes)
+
+    def _place_edge_labels(self) -> None:
+        """Move each edge's label along its curve to the first place clear of every disc
+        and of the labels already placed (the middle if there is none)."""
+        discs = [QRectF(n.pos().x() - n.radius - 3, n.pos().y() - n.radius - 3,
+                        2 * n.radius + 6, 2 * n.radius + n.label_height + 10)
+                 for n in self.node_items.values()]
+        placed: list[QRectF] = []
+        for item in self.edge_items:
+            metrics = QFontMetricsF(item.font)
+            w, h = metrics.horizontalAdvance(item.text) + 8, metrics.height() + 2
+            for t in (0.5, 0.38, 0.62, 0.27, 0.73, 0.18, 0.82):
+                point = item.path.pointAtPercent(t)
+                rect = QRectF(point.x() - w / 2, point.y() - h / 2, w, h)
+                if not any(rect.intersects(r) for r in discs + placed):
+                    item.mid = point
+                    placed.append(rect)
+                    break
 
     def _drawing_rect(self) -> QRectF:
         """Where the discs are, with room for names (item bounds also cover text enlarged
@@ -301,6 +350,8 @@ class GraphView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setBackgroundBrush(QColor("#fbfbfa"))
         self.legend: list[tuple[str, str, bool]] = []
+        self.node_legend: list[tuple[str, str]] = []  # entity labels of the discs shown
+        self.empty_text = ""  # why nothing is drawn, and what to do
         self._auto_fit = True  # follow size changes until the user zooms
         self.graph_scene.selectionChanged.connect(self._on_scene_selection_changed)
 
@@ -309,7 +360,23 @@ class GraphView(QGraphicsView):
         self.legend = entries
         self.viewport().update()
 
+    def set_node_legend(self, entries: list[tuple[str, str]]) -> None:
+        """Entity labels shown in the lower left corner: (label, colour)."""
+        self.node_legend = entries
+        self.viewport().update()
+
+    def set_empty_text(self, text: str) -> None:
+        self.empty_text = text
+        self.viewport().update()
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        painter.save()
+        painter.resetTransform()  # viewport coordinates: messages and legends do not zoom
+        if self.empty_text:
+            self._draw_empty_text(painter)
+        if self.node_legend:
+            self._draw_node_legend(painter)
+        painter.restore()
         if not self.legend:
             return
         painter.save()
@@ -339,11 +406,63 @@ class GraphView(QGraphicsView):
                              Qt.AlignmentFlag.AlignVCenter, name)
         painter.restore()
 
+    def _legend_widths(self) -> tuple[float, float]:
+        """The pixels the node legend (left) and the relation legend (right) take."""
+        metrics = QFontMetricsF(self.font())
+        left = (max(metrics.horizontalAdvance(n) for n, _ in self.node_legend) + 50
+                if self.node_legend else 0.0)
+        right = (max(metrics.horizontalAdvance(n) for n, _, _ in self.legend) + 62
+                 if self.legend else 0.0)
+        return left, right
+
+    def _draw_empty_text(self, painter: QPainter) -> None:
+        """The reason in the middle; above the discs on a plate when there are some."""
+        align = Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap
+        area = QRectF(self.viewport().rect()).adjusted(40, 12, -40, -12)
+        painter.setFont(self.font())
+        needed = painter.boundingRect(area, align, self.empty_text)
+        if self.graph_scene.node_items:
+            box = QRectF(area.left(), area.top(), area.width(), needed.height() + 12)
+            painter.setPen(QPen(QColor("#d1d5db"), 1))
+            painter.setBrush(QColor(255, 255, 255, 235))
+            painter.drawRoundedRect(box, 5, 5)
+        else:
+            box = QRectF(area.left(), area.center().y() - needed.height() / 2, area.width(),
+                         needed.height() + 12)
+        painter.setPen(QColor("#374151"))
+        painter.drawText(box.adjusted(8, 6, -8, -6), align, self.empty_text)
+
+    def _draw_node_legend(self, painter: QPainter) -> None:
+        metrics = QFontMetricsF(self.font())
+        line = metrics.height() + 3
+        width = max(metrics.horizontalAdvance(name) for name, _ in self.node_legend) + 34
+        height = line * len(self.node_legend) + 10
+        viewport = self.viewport().rect()
+        box = QRectF(viewport.left() + 8, viewport.bottom() - height - 8, width, height)
+        painter.setPen(QPen(QColor("#d1d5db"), 1))
+        painter.setBrush(QColor(255, 255, 255, 225))
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setFont(self.font())
+        for i, (name, colour) in enumerate(self.node_legend):
+            y = box.top() + 5 + i * line + line / 2
+            painter.setPen(QPen(QColor(colour).darker(160), 1.2))
+            painter.setBrush(QColor(colour))
+            painter.drawEllipse(QPointF(box.left() + 16, y), 6, 6)
+            painter.setPen(QColor("#1f2937"))
+            painter.drawText(QRectF(box.left() + 28, y - line / 2, width, line),
+                             Qt.AlignmentFlag.AlignVCenter, name)
+
     def fit(self) -> None:
+        """The whole drawing in view, clear of the legends in the lower corners."""
         self._auto_fit = True
         rect = self.graph_scene.sceneRect()
         if rect.isValid():
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            left, right = self._legend_widths()
+            scale = self.transform().m11()
+            if (left or right) and scale > 0:
+                self.fitInView(rect.adjusted(-left / scale, 0, right / scale, 0),
+                               Qt.AspectRatioMode.KeepAspectRatio)
             if self.transform().m11() > 1.6:  # a tiny graph: do not blow it up
                 self.resetTransform()
                 self.scale(1.6, 1.6)

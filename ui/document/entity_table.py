@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotate.model import Entity
-from ui.common.table_model import ReadOnlyTableModel, fit_columns
+from ui.common.table_model import NarrowColumns, ReadOnlyTableModel, fit_columns
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -218,6 +218,8 @@ class EntityTableView(QTableView):
         header.setHighlightSections(False)
         self._fitted: tuple[frozenset[str], int] = (frozenset(), 0)  # labels, offset digits
         self.fit_columns()
+        # the Text column first: offsets and origin give way in a narrow panel
+        self.narrow = NarrowColumns(self, TEXT, (ORIGIN, START, END), keep=170)
         self.source.modelReset.connect(self.fit_columns)
         self.source.rowsInserted.connect(self._on_source_rows_inserted)
         self.source.dataChanged.connect(self._on_source_data_changed)
@@ -233,6 +235,9 @@ class EntityTableView(QTableView):
         fit_columns(self, {LABEL: labels, STATUS: STATUS_TEXT.values(),
                            ORIGIN: ("model", "human"), START: ["0" * digits],
                            END: ["0" * digits]}, icon_columns=[LABEL])
+        narrow = getattr(self, "narrow", None)
+        if narrow is not None:  # the spare columns' widths changed: still room for them?
+            narrow.fit()
 
     def _on_source_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         self._refit_for_rows(first, last)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import Entity, Relation
-from ui.common.table_model import RESIZE_PRECISION, ReadOnlyTableModel
+from ui.common.table_model import RESIZE_PRECISION, NarrowColumns, ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -314,10 +314,14 @@ class RelationTablePanel(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(EVIDENCE, QHeaderView.ResizeMode.Stretch)
         width = self.fontMetrics().horizontalAdvance
-        for col, sample in ((HEAD, "the Russian Federation"), (TAIL, "the Russian Federation"),
+        for col, sample in ((HEAD, "Islamic State"), (TAIL, "Islamic State"),
                             (NOTE, "a note of some length"), (ANNOTATOR, "annotator"),
                             (TIME, "2026-01-01 00:00")):
             header.resizeSection(col, width(sample) + 16)
+        # read left to right: who, what, whom, how sure, the note; then the evidence
+        for visual, col in enumerate((HEAD, LABEL, TAIL, CONFIDENCE, NOTE, EVIDENCE)):
+            header.moveSection(header.visualIndex(col), visual)
+        self.narrow = NarrowColumns(table, EVIDENCE, (TIME, ANNOTATOR), keep=160)
         header.setMinimumSectionSize(40)
 
     def _on_selection_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

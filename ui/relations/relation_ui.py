@@ -200,6 +200,7 @@ class RelationUi(QObject):
 
     def _on_builder_relation_created(self, relation_id: int) -> None:
         self.set_current(relation_id)
+        self.view.select_arc(relation_id)  # drawn selected, not dimmed behind the entity
 
     def _current_touches(self, span_id: int | None) -> bool:
         row = self.table.source.row(self.current) if self.current is not None else None

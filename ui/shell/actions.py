@@ -58,7 +58,8 @@ class WindowActions(QObject):
                                         "Import every supported file in a folder")
         self.export = self._make("&Export…", _keys("Ctrl+Shift+X"),
                                  "Export the corpus as JSONL, spaCy, brat, CoNLL, CSV or GraphML")
-        self.quit = self._make("&Quit", _keys("Ctrl+Q"), "Close this window")
+        self.close_window = self._make("&Close Window", _keys("Ctrl+W"), "Close this window")
+        self.quit = self._make("&Quit", _keys("Ctrl+Q"), "Close the window and quit")
         # edit
         self.undo = self._make("&Undo", _keys("Ctrl+Z"), "Undo the last change",
                                icon(sp.SP_ArrowBack))
@@ -200,7 +201,7 @@ class WindowActions(QObject):
         file.addSeparator()
         file.addAction(self.export)
         file.addSeparator()
-        file.addAction(self.quit)
+        file.addActions([self.close_window, self.quit])
         menus["edit"] = edit = bar.addMenu("&Edit")
         edit.addActions([self.undo, self.redo])
         edit.addSeparator()
@@ -238,6 +239,12 @@ class WindowActions(QObject):
         return menus
 
     def build_toolbar(self, toolbar: QToolBar) -> None:
+        # short button texts, so the toolbar fits a 1024-pixel window (menus keep the full ones)
+        for action, short in ((self.import_files, "Import"), (self.previous_document, "Previous"),
+                              (self.next_document, "Next"), (self.accept_all, "Accept All"),
+                              (self.preannotate_document, "Pre-annotate"),
+                              (self.mark_done, "Done")):
+            action.setIconText(short)
         toolbar.addAction(self.import_files)
         toolbar.addSeparator()
         toolbar.addActions([self.undo, self.redo])

@@ -65,7 +65,11 @@ def open_example(window: WindowFrame) -> WindowFrame | None:
     except (*user_errors(), OSError) as exc:
         show_user_error(window, exc)
         return None
-    example = type(window)(session, model=model, remember_layout=False)  # type: ignore[call-arg]
+    example = type(window)(session, model=model, remember_layout=False,  # type: ignore[call-arg]
+                           example=True)
+    # its own look: a blue frame around the toolbar and status bar, no way to open another
+    example.setStyleSheet("QToolBar#mainToolbar, QStatusBar { background: #e3efff; }")
+    example.relation_actions.open_example.setVisible(False)
     example.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     store = session.store
     example.destroyed.connect(lambda *_: store.close())

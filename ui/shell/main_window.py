@@ -25,7 +25,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from ui.shell.errors import first_line, report_failure, show_user_error, user_errors
 from ui.shell.window_frame import DOCUMENT_TAB, WindowFrame
 
-UNDO_TEXT_PX = 280  # the toolbar's Undo/Redo texts are elided to this width
+UNDO_TEXT_PX = 150  # the toolbar's Undo/Redo texts are elided to this width,
+UNDO_MENU_PX = 320  # the Edit menu's to this one (the tooltip has them whole)
 
 # Modules that need the store, or are needed only once it is open, are imported
 # where they are used: the frame paints before they load.
@@ -53,9 +54,11 @@ class MainWindow(WindowFrame):
 
     def __init__(self, session: Session | None = None, *, model: str | None = None,
                  seeds: Path | None = None, parent: QWidget | None = None,
-                 remember_layout: bool = True) -> None:
-        """The frame; with a `session`, filled from it at once (else call `attach`)."""
+                 remember_layout: bool = True, example: bool = False) -> None:
+        """The frame; with a `session`, filled from it at once (else call `attach`).
+        `example`: the worked example's window, marked as such and closed by Ctrl+W/Ctrl+Q."""
         super().__init__(parent)
+        self.example = example
         # a secondary window (the worked example) must not overwrite the user's layout
         self.remember_layout = remember_layout
         self.session: Session | None = None
@@ -169,7 +172,8 @@ class MainWindow(WindowFrame):
 
     def _fill_frame(self) -> None:
         above = [_read_only_banner(self, str(self.session.store.path))
-                 if self.session.read_only else None, self.find_bar]
+                 if self.session.read_only else None,
+                 _example_banner(self) if self.example else None, self.find_bar]
         self.fill_page(DOCUMENT_TAB, *[w for w in above if w is not None], self.view)
         self.fill_dock(self.document_dock, self.documents)
         self.fill_dock(self.entity_dock, self.table)
@@ -186,6 +190,7 @@ class MainWindow(WindowFrame):
         a.import_folder.triggered.connect(self._on_import_folder_triggered)
         a.export.triggered.connect(self._on_export_triggered)
         a.quit.triggered.connect(self.close)
+        a.close_window.triggered.connect(self.close)
         a.undo.triggered.connect(lambda: self._undo_redo(self.session.undo))
         a.redo.triggered.connect(lambda: self._undo_redo(self.session.redo))
         a.find.triggered.connect(self._on_find_triggered)
@@ -345,7 +350,8 @@ class MainWindow(WindowFrame):
 
     def _update_document_state(self) -> None:
         doc = self.presenter.document
-        self.setWindowTitle(f"{doc.title} — Arcmark" if doc is not None else "Arcmark")
+        app = "Worked Example — Arcmark" if self.example else "Arcmark"
+        self.setWindowTitle(f"{doc.title} — {app}" if doc is not None else app)
         self.status.set_counts(*self.presenter.counts())
         self.palette.set_counts(self.presenter.label_counts())
         self._update_actions()
@@ -362,7 +368,8 @@ class MainWindow(WindowFrame):
                                         (a.redo, session.can_redo, session.redo_text, "Redo")):
             action.setEnabled(can)
             full = f"{word} {text}" if can else word
-            action.setText("&" + self._elided(full).replace("&", "&&"))
+            action.setText("&" + self._elided(full, UNDO_MENU_PX).replace("&", "&&"))
+            action.setIconText(self._elided(full, UNDO_TEXT_PX).replace("&", "&&"))
             action.setToolTip(full + (" (Ctrl+Z)" if word == "Undo" else " (Ctrl+Shift+Z)"))
         doc = self.presenter.document
         has_doc = doc is not None
@@ -396,9 +403,9 @@ class MainWindow(WindowFrame):
         self.view.set_hidden_labels(hidden)
         self.table.proxy.set_hidden_labels(hidden)
 
-    def _elided(self, text: str) -> str:
+    def _elided(self, text: str, width: int) -> str:
         return QFontMetrics(self.toolbar.font()).elidedText(
-            text, Qt.TextElideMode.ElideMiddle, UNDO_TEXT_PX)
+            text, Qt.TextElideMode.ElideMiddle, width)
 
     # --- focus: only the analyst puts it where single keys edit -------------------------------------
 
@@ -682,6 +689,17 @@ class MainWindow(WindowFrame):
             self.runner.wait(15_000)
         self.reader.wait(15_000)
         super().closeEvent(event)
+
+
+def _example_banner(parent: QWidget) -> QLabel:
+    banner = QLabel("Worked example — a finished annotation of the sample article, in a store of "
+                    "its own that is made afresh each time it opens. Try anything here: your "
+                    "corpus is not touched. Ctrl+W closes this window.", parent)
+    banner.setObjectName("exampleBanner")
+    banner.setWordWrap(True)
+    banner.setStyleSheet("background: #e3efff; color: #0b3d91; padding: 6px 10px;"
+                         " border-bottom: 1px solid #9cc0f0; font-weight: 600;")
+    return banner
 
 
 def _read_only_banner(parent: QWidget, path: str) -> QLabel:

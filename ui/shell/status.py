@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 SAVED = "All changes saved"
+JOB_TEXT_PX = 280
 
 
 class StatusPanel(QWidget):
@@ -22,6 +23,7 @@ class StatusPanel(QWidget):
         super().__init__(bar)
         self.job_label = QLabel(self)
         self.job_label.setObjectName("jobLabel")
+        self.job_label.setMaximumWidth(JOB_TEXT_PX)  # a long title never widens the window
         self.progress = QProgressBar(self)
         self.progress.setObjectName("jobProgress")
         self.progress.setFixedWidth(160)
@@ -60,7 +62,10 @@ class StatusPanel(QWidget):
         now = time.monotonic()
         if getattr(self, "_rate_from", None) is None or done < self._rate_from[1] or not total:
             self._rate_from = (now, done)  # (time, done) when counting started
-        self.job_label.setText(title + self._time_left(now, done, total))
+        text = title + self._time_left(now, done, total)
+        self.job_label.setToolTip(text)
+        self.job_label.setText(self.job_label.fontMetrics().elidedText(
+            text, Qt.TextElideMode.ElideRight, JOB_TEXT_PX))
         self.progress.setRange(0, max(total, 0))
         if total:
             self.progress.setValue(min(done, total))
@@ -104,7 +109,7 @@ def _bar(parent: QWidget) -> QLabel:
     return sep
 
 
-def _elide_path(path: str, width: int = 48) -> str:
+def _elide_path(path: str, width: int = 40) -> str:
     return path if len(path) <= width else "…" + path[-(width - 1):]
 
 

@@ -47,5 +47,13 @@ class StoreWatcher(QObject):
         self.changed.emit()
         return True
 
+    @property
+    def version(self) -> int | None:
+        """The data version the window last caught up with."""
+        return self._version
+
+    def set_interval(self, interval_ms: int) -> None:
+        self._timer.setInterval(interval_ms)
+
     def stop(self) -> None:
         self._timer.stop()

@@ -7,6 +7,8 @@ with `fill_page`.
 """
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ ORG = APP = "Arcmark"
 DOCUMENT_TAB, GRAPH_TAB, STATS_TAB = 0, 1, 2
 TAB_TITLES = ("Document", "Graph", "Statistics")
 Dock = Qt.DockWidgetArea
+WINDOW_SIZE = "ARCMARK_WINDOW_SIZE"
 
 
 class WindowFrame(QMainWindow):
@@ -121,23 +124,28 @@ class WindowFrame(QMainWindow):
     def default_layout(self) -> None:
         screen = QGuiApplication.primaryScreen().availableGeometry()
         width, height = min(1520, int(screen.width() * 0.95)), min(950, int(screen.height() * 0.95))
+        width, height = _size_asked(width, height)
         self.resize(width, height)
         self.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
-        self.resizeDocks([self.document_dock, self.entity_dock], [340, 480],
+        # the side columns in proportion to the window, the text keeping the most room
+        left, right = _clamp(width * 22 // 100, 220, 340), _clamp(width * 30 // 100, 300, 480)
+        self.resizeDocks([self.document_dock, self.entity_dock], [left, right],
                          Qt.Orientation.Horizontal)
         bottom = self._docks_in(Dock.BottomDockWidgetArea)
         if bottom:
-            self.resizeDocks(bottom, [170] * len(bottom), Qt.Orientation.Vertical)
-        # the legend gets the height it needs, the document list the rest of the left side
-        left = self._docks_in(Dock.LeftDockWidgetArea)
-        if self.palette_dock in left and len(left) > 1:
-            legend = self.legend_height(height)
-            self.resizeDocks(left, [legend if d is self.palette_dock else
-                                    max(height - legend - 300, 120) for d in left],
+            self.resizeDocks(bottom, [_clamp(height // 4, 130, 200)] * len(bottom),
                              Qt.Orientation.Vertical)
-        right = self._docks_in(Dock.RightDockWidgetArea)
-        if len(right) > 1:  # the entity table first: it is what the analyst reads
-            self.resizeDocks(right, [600 if d is self.entity_dock else 200 for d in right],
+        # the legend gets the height it needs (at most a third), the document list the rest
+        left_docks = self._docks_in(Dock.LeftDockWidgetArea)
+        if self.palette_dock in left_docks and len(left_docks) > 1:
+            legend = min(self.legend_height(height), height // 3)
+            self.resizeDocks(left_docks, [legend if d is self.palette_dock else height - legend
+                                          for d in left_docks], Qt.Orientation.Vertical)
+        right_docks = self._docks_in(Dock.RightDockWidgetArea)
+        if len(right_docks) > 1:  # the entity table first; the inspector shows all its fields
+            inspector = _clamp(height * 42 // 100, 240, 320)
+            self.resizeDocks(right_docks, [inspector if d is self.inspector_dock
+                                           else height - inspector for d in right_docks],
                              Qt.Orientation.Vertical)
 
     def legend_height(self, window_height: int) -> int:
@@ -147,6 +155,19 @@ class WindowFrame(QMainWindow):
     def _docks_in(self, area: Qt.DockWidgetArea) -> list[QDockWidget]:
         return [d for d in self.docks
                 if not d.isFloating() and not d.isHidden() and self.dockWidgetArea(d) == area]
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(value, high))
+
+
+def _size_asked(width: int, height: int) -> tuple[int, int]:
+    """`ARCMARK_WINDOW_SIZE=WxH` (screenshots, trying a small screen): the default layout's
+    size instead of the screen's."""
+    asked = os.environ.get(WINDOW_SIZE, "").lower().split("x")
+    if len(asked) == 2 and all(part.strip().isdigit() for part in asked):
+        return int(asked[0]), int(asked[1])
+    return width, height
 
 
 def _show_now(widget: QWidget) -> None:
