@@ -424,3 +424,27 @@ def test_a_read_only_folder_with_unsaved_log_is_one_line_or_read_whole(tmp_path)
         one_line(without, "-wal file")
     finally:
         shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize(("sql", "words"), [
+    ("UPDATE relations SET head_id = 999", "refers to an entity that is not in its document"),
+    ("UPDATE entities SET start = 'x' WHERE id = 1", "entity 1 has offsets 'x'-6"),
+    ("UPDATE entities SET \"end\" = 5000 WHERE id = 2", "outside its text"),
+    ("UPDATE relations SET evidence_start = 30, evidence_end = 3", "has evidence 30-3"),
+    ("UPDATE documents SET title = x'00ff'", "not text"),
+])
+def test_an_export_of_rows_another_program_broke_is_one_line(rich_store, tmp_path, sql, words):
+    """Rows that break what Arcmark writes (constraints and foreign keys switched off)
+    make every export format answer one line naming the document and what is wrong."""
+    path = tmp_path / "theirs.db"
+    shutil.copy(rich_store, path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+    for fmt in ("jsonl", "csv", "brat", "spacy", "conll", "graphml"):
+        result = run("export", "--db", str(path), "--format", fmt, "--out",
+                     str(tmp_path / f"out-{fmt}"))
+        one_line(result, "document 1 cannot be read", words)
+        assert not (tmp_path / f"out-{fmt}").exists()
