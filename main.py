@@ -4,9 +4,9 @@
     python main.py import [--db PATH] [--encoding ENC] PATH...
     python main.py ner [--db PATH] [--model NAME] [--processes N | --dask ADDRESS|local[:N]]
     python main.py backup [--db PATH] --out FILE
-    python main.py export [--db PATH] --format FMT --out PATH [--status done]
-    python main.py stats [--db PATH] [--json]
-    python main.py search QUERY [--db PATH] [--limit N] [--json]
+    python main.py export [--db PATH] [--read-only] --format FMT --out PATH [--status done]
+    python main.py stats [--db PATH] [--read-only] [--json]
+    python main.py search QUERY [--db PATH] [--read-only] [--limit N] [--json]
     python main.py merge SOURCE.db... [--db TEAM.db]
     python main.py agreement [--db PATH] [--json]
     python main.py train [--db PATH] [--base MODEL] [--epochs N] [--held-out FRACTION]
@@ -150,13 +150,14 @@ def schema_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                              "existing one.")(fn)
 
 
-def open_session(db_path: Path | None, schema_path: Path | None = None, *, create: bool = True):  # type: ignore[no-untyped-def]
+def open_session(db_path: Path | None, schema_path: Path | None = None, *, create: bool = True,  # type: ignore[no-untyped-def]
+                 read_only: bool = False):
     """Build Store -> Session."""
     from annotate.schema import load_schema
     from annotate.session import Session
     from storage.store import Store, default_store_path
 
-    store = Store(db_path or default_store_path(), create=create)
+    store = Store(db_path or default_store_path(), create=create, read_only=read_only)
     if store.backup_path:
         click.echo(f"arcmark: upgraded the store; the previous version is kept in {store.backup_path}",
                    err=True)
@@ -329,8 +330,15 @@ def ner(db_path: Path | None, model: str | None, processes: int, dask: str | Non
                f"{result.model}: {result.entities} suggestions added")
 
 
+def read_only_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--read-only", is_flag=True,
+                        help="Open the store for reading only (never upgraded or written; "
+                             "for a store from someone else).")(fn)
+
+
 @cli.command()
 @db_option
+@read_only_option
 @click.option("--format", "fmt", required=True,
               help="jsonl, prodigy, doccano, labelstudio, xmi, spacy, brat, conll, csv, csv-raw "
                    "or graphml (csv makes cells a spreadsheet would run as formulas inert; "
@@ -344,7 +352,7 @@ def ner(db_path: Path | None, model: str | None, processes: int, dask: str | Non
               help="Whose annotations: an annotator's name, 'curated', 'all' (every row), or "
                    "'auto' (a document's curated layer where it has one, else all).")
 @friendly
-def export(db_path: Path | None, fmt: str, out: Path, status: str | None,
+def export(db_path: Path | None, read_only: bool, fmt: str, out: Path, status: str | None,
            doc_ids: tuple[int, ...], layer: str) -> None:
     """Export the corpus in an interchange format."""
     from annotate.corpus_io import export_path
@@ -353,7 +361,7 @@ def export(db_path: Path | None, fmt: str, out: Path, status: str | None,
 
     if fmt not in exporter_names():
         raise ArcmarkError(f"unknown format {fmt!r}; choose one of {', '.join(exporter_names())}")
-    session = open_session(db_path, create=False)
+    session = open_session(db_path, create=False, read_only=read_only)
     total = len(session.store.document_ids(status)) if not doc_ids else len(doc_ids)
     with _Progress(f"Exporting {fmt}", total) as bar:
         report = export_path(session, fmt, out, status=status, ids=list(doc_ids) or None,
@@ -366,11 +374,12 @@ def export(db_path: Path | None, fmt: str, out: Path, status: str | None,
 
 @cli.command()
 @db_option
+@read_only_option
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
 @friendly
-def stats(db_path: Path | None, as_json: bool) -> None:
+def stats(db_path: Path | None, read_only: bool, as_json: bool) -> None:
     """Counts of documents, entities and relations by status and label."""
-    session = open_session(db_path, create=False)
+    session = open_session(db_path, create=False, read_only=read_only)
     numbers = session.stats()
     if as_json:
         click.echo(json.dumps(numbers, indent=2, ensure_ascii=False))
@@ -385,16 +394,17 @@ def stats(db_path: Path | None, as_json: bool) -> None:
 
 @cli.command()
 @db_option
+@read_only_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000),
               help="At most this many documents.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON lines.")
 @click.argument("query")
 @friendly
-def search(db_path: Path | None, limit: int, as_json: bool, query: str) -> None:
+def search(db_path: Path | None, read_only: bool, limit: int, as_json: bool, query: str) -> None:
     """Search document text, entities (text, label) and relations (label, note)."""
     from annotate.search import print_lines, search as run_search
 
-    session = open_session(db_path, create=False)
+    session = open_session(db_path, create=False, read_only=read_only)
     for line in print_lines(run_search(session, query, limit), as_json=as_json):
         click.echo(line)
 

@@ -18,7 +18,7 @@ import re
 from operator import attrgetter
 from typing import Any
 
-from annotate.model import DocumentRecord
+from annotate.model import AnnotatedDocument, DocumentRecord
 
 NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffe\uffff]")
 MAX_SHOWN = 60  # characters of a value echoed in a message
@@ -128,3 +128,41 @@ def _not_json(meta: Any) -> str | None:
         elif isinstance(value, (list, tuple)):
             stack += value
     return None
+
+
+# --- what a store holds: another program may have written anything ---------------------------
+
+
+def stored_problem(ad: AnnotatedDocument) -> str | None:
+    """Why a document read from the store cannot be used as Arcmark wrote it (a value of
+    the wrong kind, an offset outside its text, a relation to a missing entity), or None."""
+    doc = ad.document
+    if not all(isinstance(v, str) for v in (doc.title, doc.text, doc.status)) \
+            or not _optional_texts(doc.source, doc.created_at, doc.updated_at):
+        return "its title, text, source, status or a time is not text"
+    length = len(doc.text)
+    ids = set()
+    for e in ad.entities:
+        if type(e.start) is not int or type(e.end) is not int or not 0 <= e.start < e.end <= length:
+            return f"entity {e.id} has offsets {shown(e.start, 24)}-{shown(e.end, 24)} outside its text"
+        if not all(isinstance(v, str) for v in (e.label, e.origin, e.status)) \
+                or not _optional_texts(e.annotator, e.created_at, e.updated_at):
+            return f"entity {e.id} has a label, origin, status, annotator or time that is not text"
+        ids.add(e.id)
+    for r in ad.relations:
+        if r.head_id not in ids or r.tail_id not in ids:
+            return f"relation {r.id} refers to an entity that is not in its document"
+        if not (isinstance(r.label, str) and isinstance(r.note, str)) or not _optional_texts(
+                r.origin, r.status, r.annotator, r.confidence, r.created_at, r.updated_at):
+            return f"relation {r.id} has a label, note or other field that is not text"
+        evidence = (r.evidence_start, r.evidence_end)
+        if evidence != (None, None) and not (
+                type(r.evidence_start) is int and type(r.evidence_end) is int
+                and 0 <= r.evidence_start < r.evidence_end <= length):
+            return f"relation {r.id} has evidence {shown(r.evidence_start, 24)}-" \
+                   f"{shown(r.evidence_end, 24)} outside its text"
+    return None
+
+
+def _optional_texts(*values: object) -> bool:
+    return all(v is None or isinstance(v, str) for v in values)

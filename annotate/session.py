@@ -34,7 +34,8 @@ from annotate.schema import Schema, load_schema
 from annotate.suggestions import SuggestionWriter
 from annotate.team import layers
 from annotate.importing import ImportResult, RecordImporter
-from storage.store import Store
+from annotate.record_checks import stored_problem
+from storage.store import Store, StoreDamagedError
 
 UNCHANGED: Any = object()
 P = ParamSpec("P")
@@ -213,8 +214,14 @@ class Session:
                 "relations", RELATION_COLUMNS, doc_ids, "doc_id, id")))
         for doc_id in doc_ids:
             if doc_id in documents:  # deleted since the ids were read
-                yield AnnotatedDocument(documents[doc_id], tuple(entities.get(doc_id, ())),
-                                        tuple(relations.get(doc_id, ())))
+                ad = AnnotatedDocument(documents[doc_id], tuple(entities.get(doc_id, ())),
+                                       tuple(relations.get(doc_id, ())))
+                problem = stored_problem(ad)
+                if problem is not None:  # exporters rely on what Arcmark itself writes
+                    raise StoreDamagedError(
+                        f"{self.store.path}: document {doc_id} cannot be read: {problem}; the "
+                        "store was changed by another program or is damaged")
+                yield ad
 
     def stats(self) -> dict[str, Any]:
         return self.store.counts()

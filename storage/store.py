@@ -34,7 +34,7 @@ from storage.model_runs import StoreModelRuns
 from storage.team import StoreTeam
 from storage.tables import now
 from storage.trust import (
-    UntrustedStore, bounded, check_schema, expected_objects, limit, schema_objects,
+    UntrustedStore, bounded, check_schema, expected_objects, limit, schema_objects, short,
 )
 
 __all__ = [
@@ -185,7 +185,7 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns, StoreTeam):
             if newer:
                 raise StoreError(
                     f"{self.path}: the store was written by a newer Arcmark "
-                    f"(schema {newer[-1]}); update Arcmark to open it")
+                    f"(schema {short(newer[-1])}); update Arcmark to open it")
             if not applied and set(found) != set(expected_objects(())):
                 raise foreign
             check_schema(self.db.conn, applied)

@@ -335,3 +335,19 @@ def test_folder_progress_knows_the_total_before_it_starts(tmp_path):
     from annotate.schema import load_schema
 
     assert len(list(read_path(tmp_path, schema=load_schema()))) == 6
+
+
+def test_a_linked_schema_side_file_is_not_followed(session, tmp_path):
+    """A JSONL's schema side file that is a link (to labels elsewhere) is not read; a note
+    says so."""
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text(json.dumps({"arcmark": "schema", "version": 1, "schema": {
+        "entity": [{"name": "SECRET"}], "relation": []}}), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    write_jsonl(data / "c.jsonl", {"text": "Iran met Turkey."})
+    (data / "c.schema.json").symlink_to(elsewhere)
+    report = import_path(session, data / "c.jsonl")
+    assert report.errors == []
+    assert report.notes == ["c.jsonl: schema file c.schema.json: symbolic link, not followed"]
+    assert "SECRET" not in session.schema.entity_names

@@ -377,3 +377,74 @@ def rich_store(tmp_path_factory) -> Path:
         store.db.conn.commit()
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
+
+
+def test_read_only_commands_never_change_a_store_they_open(clean_store, tmp_path):
+    """`stats`, `search` and `export` with --read-only read a store from someone else
+    without changing its file (no upgrade, no journal change; SQLite may leave an empty
+    log beside it); the README's advice works."""
+    path = tmp_path / "theirs.db"
+    shutil.copy(clean_store, path)
+    before = path.read_bytes()
+    assert "documents: 2" in run("stats", "--read-only", "--db", str(path)).stdout
+    found = run("search", "--read-only", "--db", str(path), "Astana")
+    assert found.returncode == 0 and "1 document found" in found.stdout
+    out = tmp_path / "out.jsonl"
+    assert run("export", "--read-only", "--db", str(path), "--format", "jsonl", "--out",
+               str(out)).returncode == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    assert path.read_bytes() == before
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="needs root to run the check as an unprivileged user")
+def test_a_read_only_folder_with_unsaved_log_is_one_line_or_read_whole(tmp_path):
+    """In a read-only folder a store whose last commits are still in its -wal file is read
+    with them when the -shm file is there too, and refused in one line when it is not
+    (the file alone would silently lack those commits)."""
+    source = tmp_path / "live.db"
+    store = Store(source)
+    Session(store, annotator="owner").import_records([DocumentRecord(text="Iran met Turkey.")])
+    assert Path(f"{source}-wal").stat().st_size > 0  # still open: the commit is in the log
+    folder = Path(tempfile.mkdtemp(prefix="arcmark-ro-"))
+    try:
+        os.chmod(folder, 0o755)
+        for name in ("live.db", "live.db-wal", "live.db-shm"):
+            shutil.copy(tmp_path / name, folder / name)
+            os.chmod(folder / name, 0o644)
+        store.close()
+        args = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                sys.executable, str(ROOT / "main.py"), "stats", "--db", str(folder / "live.db")]
+        with_shm = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=60)
+        assert with_shm.returncode == 0 and "documents: 1" in with_shm.stdout, with_shm.stderr
+        (folder / "live.db-shm").unlink()
+        without = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=60)
+        one_line(without, "-wal file")
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize(("sql", "words"), [
+    ("UPDATE relations SET head_id = 999", "refers to an entity that is not in its document"),
+    ("UPDATE entities SET start = 'x' WHERE id = 1", "entity 1 has offsets 'x'-6"),
+    ("UPDATE entities SET \"end\" = 5000 WHERE id = 2", "outside its text"),
+    ("UPDATE relations SET evidence_start = 30, evidence_end = 3", "has evidence 30-3"),
+    ("UPDATE documents SET title = x'00ff'", "not text"),
+])
+def test_an_export_of_rows_another_program_broke_is_one_line(rich_store, tmp_path, sql, words):
+    """Rows that break what Arcmark writes (constraints and foreign keys switched off)
+    make every export format answer one line naming the document and what is wrong."""
+    path = tmp_path / "theirs.db"
+    shutil.copy(rich_store, path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+    for fmt in ("jsonl", "csv", "brat", "spacy", "conll", "graphml"):
+        result = run("export", "--db", str(path), "--format", fmt, "--out",
+                     str(tmp_path / f"out-{fmt}"))
+        one_line(result, "document 1 cannot be read", words)
+        assert not (tmp_path / f"out-{fmt}").exists()

@@ -149,6 +149,8 @@ def read_records(path: Path, schema: Schema, encoding: str | None,
         what = "holds a label schema but no documents" if declared else "empty file"
         return error_batch(path, f"{name}: {what}")
     notes = tuple(f"{count} {why}(s) not imported" for why, count in sorted(skipped.items()))
+    if schema_side_file(path).is_symlink():
+        notes += (f"schema file {schema_side_file(path).name}: symbolic link, not followed",)
     return ImportBatch(source=path, records=tuple(records), schema=declared, notes=notes)
 
 
@@ -163,7 +165,7 @@ def _line_error(number: int, func: Callable[..., Any], *args: Any) -> Any:
 
 def _side_schema(path: Path) -> Schema | None:
     side = schema_side_file(path)
-    if not side.is_file():
+    if side.is_symlink() or not side.is_file():  # a link may lead anywhere: not followed
         return None
     try:
         obj = json.loads(side.read_text(encoding="utf-8"))
