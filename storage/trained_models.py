@@ -64,10 +64,16 @@ def relation_scores(store: Store, doc_id: int) -> dict[int, float]:
 @translated
 def relation_pairs(store: Store, doc_id: int) -> set[frozenset[int]]:
     """The entity pairs of the document already joined by a relation, whatever its
-    label, status or direction: a suggestion never goes where a decision (or another
+    label, status or direction, or whose model suggestion a person deleted (read from
+    the append-only history): a suggestion never goes where a decision (or another
     suggestion) is."""
-    return {frozenset(p) for p in store.db.execute(
+    pairs = {frozenset(p) for p in store.db.execute(
         "SELECT head_id, tail_id FROM relations WHERE doc_id = ?", [doc_id])}
+    deleted = store.db.execute(
+        "SELECT json_extract(before, '$.head_id'), json_extract(before, '$.tail_id')"
+        " FROM history WHERE doc_id = ? AND table_name = 'relations' AND after IS NULL"
+        " AND json_extract(before, '$.origin') LIKE 'model:%'", [doc_id])
+    return pairs | {frozenset(p) for p in deleted if None not in p}
 
 
 def insert_relation_suggestions(store: Store, rows: Sequence[dict[str, Any]], action: str) -> int:

@@ -124,16 +124,17 @@ def _doc_with_accepted_entities(session, name: str) -> int:
 
 def test_relation_suggestions_never_resurrect_a_rejection_or_touch_a_decision(trained):
     """Suggested relations join accepted entities with a score and the model as origin; a
-    rejected one is not suggested again, accepted and human ones are left alone."""
+    rejected or deleted one is not suggested again, accepted ones are left alone."""
     session, _, _ = trained
     doc = _doc_with_accepted_entities(session, _names()[TRAIN_DOCS])
     result = suggest_in_store(session, doc_ids=[doc], min_score=0.05)
     rels = session.relations(doc)
     assert result.relations == len(rels) >= 3
     assert all(r.status == "suggested" and r.origin == "model:en_arcmark@1.0.0" for r in rels)
-    rejected, accepted = rels[0], rels[1]
+    rejected, accepted, deleted = rels[0], rels[1], rels[2]
     session.reject_relation(rejected.id)
     session.accept_relation(accepted.id)
+    session.delete_relation(deleted.id)  # a deleted suggestion does not come back either
     before = {(r.id, r.head_id, r.tail_id, r.label, r.status) for r in session.relations(doc)}
     again = suggest_in_store(session, doc_ids=[doc], min_score=0.05)
     after = {(r.id, r.head_id, r.tail_id, r.label, r.status) for r in session.relations(doc)}

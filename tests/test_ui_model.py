@@ -171,3 +171,25 @@ def test_document_list_sorts_by_what_is_left_to_review(qtbot, window, session):
     row = panel.model.row_of(next(i for i in panel.visible_ids()
                                   if panel.model.summary(i).title == "Three left"))
     assert panel.model.index(row, 4).data() == "3"
+
+
+def test_a_selected_suggestion_arc_is_accepted_with_a_in_the_text(qtbot, window, session):
+    """With a dashed arc selected in the text (no entity), A accepts that relation and X
+    rejects the next; with an entity selected, A still acts on the entity."""
+    doc = _document_with_accepted_entities(session)
+    win = window()
+    win.open_document(doc)
+    with qtbot.waitSignal(win.runner.job_finished, timeout=300_000):
+        win.model_ui.suggest.trigger()
+    first, second = sorted(r.id for r in session.relations(doc))
+    win.view.setFocus()
+    win.view.select_arc(first)  # as a click on the arc does
+    qtbot.keyClick(win.view, Qt.Key.Key_A)
+    assert session.relation(first).status == "accepted"
+    assert win.view.selected_arc() == second
+    qtbot.keyClick(win.view, Qt.Key.Key_X)
+    assert session.relation(second).status == "rejected"
+    entity = session.entities(doc)[0]
+    win.review.select(entity.id)
+    qtbot.keyClick(win.view, Qt.Key.Key_X)
+    assert session.entity(entity.id).status == "rejected"

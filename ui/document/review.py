@@ -30,6 +30,9 @@ class EntityReview:
         self.presenter = presenter
         self.view = view
         self.actions = actions
+        # A and X on a selected relation suggestion (no entity selected): the model room
+        # sets this (see ui.model.model_ui); True when it took the key
+        self.decide_relation: Callable[[bool], bool] = lambda _accept: False
 
     # --- what is selected -------------------------------------------------------------------------
 
@@ -71,12 +74,16 @@ class EntityReview:
         self.hub.perform(lambda: self.session.relabel_entity(entity.id, label))
 
     def accept(self) -> None:
+        if self.selected() is None and self.decide_relation(True):
+            return
         entity = self._need_entity()
         if entity is not None and self.hub.perform(
                 lambda: self.session.accept_entity(entity.id)) is not None:
             self.select(self._next_suggestion(entity) or entity.id)
 
     def reject(self) -> None:
+        if self.selected() is None and self.decide_relation(False):
+            return
         entity = self._need_entity()
         if entity is None or self.hub.perform(
                 lambda: self.session.reject_entity(entity.id)) is None:

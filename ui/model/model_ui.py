@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from annotate.model import Relation
+from annotate.model import Relation, ValidationError
 from annotate.model_registry import trained_versions
 from ui.relations.relation_table import ID_ROLE
 
@@ -62,6 +62,7 @@ class ModelUi(QObject):
         self._connect()
         self.refresh_models()
         window.presenter.relation_shown = self.relation_shown
+        window.review.decide_relation = self.decide_in_text
 
     def _action(self, text: str, tip: str, keys: list[str] = (), *,  # type: ignore[assignment]
                 local: bool = False) -> QAction:
@@ -109,6 +110,8 @@ class ModelUi(QObject):
         self.model_group.triggered.connect(self._on_model_group_triggered)
         self.threshold_group.triggered.connect(self._on_threshold_group_triggered)
         w.runner.busy_changed.connect(self._update_actions)
+        # the window's Accept / Reject follow a selected relation suggestion in the text
+        w.view.arc_selection_changed.connect(lambda _arc: w._update_actions())
         w.document_opened.connect(lambda _doc: self._update_actions())
         self._update_actions()
 
@@ -214,6 +217,26 @@ class ModelUi(QObject):
             target = ids[0] if step > 0 else ids[-1]
         self.window.relation_ui.set_current(target)
         self.window.view.select_arc(target)
+
+    def selected_suggestion(self) -> int | None:
+        """The relation suggestion selected in the text (its arc, with no entity selected)."""
+        view = self.window.view
+        arc = view.selected_arc()
+        if arc is None or view.selected_span() is not None:
+            return None
+        try:
+            return arc if self.session.relation(arc).status == "suggested" else None
+        except ValidationError:  # deleted meanwhile
+            return None
+
+    def decide_in_text(self, accept: bool) -> bool:
+        """`A` / `X` in the text with a relation suggestion's arc selected."""
+        rid = self.selected_suggestion()
+        if rid is None:
+            return False
+        self.window.relation_ui.set_current(rid)
+        self._decide(accept)
+        return True
 
     def _decide(self, accept: bool) -> None:
         rid = self.window.relation_ui.current

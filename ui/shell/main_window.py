@@ -383,8 +383,10 @@ class MainWindow(WindowFrame):
             a.accept_all.setEnabled(self.presenter.counts()[1] > 0)
         a.accept_label_menu.setEnabled(has_doc)
         selected = self.presenter.entity(self.view.selected_span())
-        a.accept.setEnabled(selected is not None and selected.status != "accepted")
-        a.reject.setEnabled(selected is not None and selected.status != "rejected")
+        model_ui = getattr(self, "model_ui", None)  # A / X also decide a relation suggestion
+        suggestion = model_ui is not None and model_ui.selected_suggestion() is not None
+        a.accept.setEnabled((selected is not None and selected.status != "accepted") or suggestion)
+        a.reject.setEnabled((selected is not None and selected.status != "rejected") or suggestion)
         a.delete.setEnabled(selected is not None or self.view.selected_arc() is not None)
         a.cancel_job.setEnabled(self.runner.busy)
         if self.session.read_only:  # reading and exporting only
