@@ -146,3 +146,17 @@ def test_the_team_store_itself_is_refused(session, db_path):
     """Merging the team store into itself is an error line, not a duplication."""
     report = merge_stores(session, [db_path])
     assert report.errors == [f"{db_path}: is the team store itself"]
+
+
+def test_cancelling_takes_back_the_labels_the_source_brought(session, tmp_path):
+    """A cancelled merge leaves the team's label schema as it was, in the store and the session."""
+    base = load_schema()
+    theirs = Schema(base.entity_labels + (base.entity_labels[0].__class__("WEAPON", "#aa0000"),),
+                    base.relation_labels)
+    with Store(tmp_path / "dana.db") as store:
+        Session(store, annotator="dana", schema=theirs).import_records(
+            [DocumentRecord(text="The Javelin arrived.", entities=(EntityRecord(4, 11, "WEAPON"),))])
+    report = merge_stores(session, [tmp_path / "dana.db"], cancelled=lambda: True)
+    assert report.cancelled
+    assert session.schema.entity("WEAPON") is None
+    assert "WEAPON" not in {e["name"] for e in session.store.label_schema()["entity"]}

@@ -236,9 +236,9 @@ def _kappa(first: np.ndarray, second: np.ndarray) -> float | None:
 
 def _alpha(reliability: np.ndarray) -> float | None:
     """Krippendorff's alpha (nominal); None where it is undefined (one value throughout)."""
-    values = reliability[~np.isnan(reliability)]
-    if values.size == 0 or np.unique(values).size < 2:
-        return None
+    if reliability.size == 0 or np.isnan(reliability).all() \
+            or np.nanmin(reliability) == np.nanmax(reliability):
+        return None  # (min and max: a sort of the values would cost what the library does)
     import krippendorff
 
     value = float(krippendorff.alpha(reliability_data=reliability,

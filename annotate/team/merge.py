@@ -117,27 +117,35 @@ class _Merge:
         self.added: dict[str, list[int]] = {"entities": [], "relations": []}
         self.documents: list[dict[str, Any]] = []  # new to the team store, not yet written
         self.texts: set[str] = set()  # hashes of the source's texts merged so far
+        self.new_ids: set[int] = set()  # documents this merge adds
         self.layers: set[str] = set()
 
     def run(self, step: Callable[[int], None]) -> None:
-        self._unite_schema()
         doc_ids = self.source.document_ids()
-        with self.team.write() as db:
-            where = str(self.source.path.resolve())
-            self.source_id = self.team.merge_source(db, where, self.at, [])
-            self.earlier = {t: self.team.merged_from(db, self.source_id, t)
-                            for t in ("entities", "relations")}
-            self.hashes = self.team.hashes()
-            self.next = {t: self.team.next_id(t) for t in ("documents", "entities", "relations")}
-            for i in range(0, len(doc_ids), BATCH):
-                self._batch(db, doc_ids[i:i + BATCH])
-                step(len(doc_ids[i:i + BATCH]))
-            self.team.merge_source(db, where, self.at, sorted(self.layers))
-            for table, ids in self.added.items():
-                self.team.record_merged(db, table, ids, self.source_id, self.at)
-            if self.history:
-                self.team.append_history(db, f"merge {self.source.path.name}",
-                                         self.session.annotator, self.history)
+        try:
+            with self.team.write() as db:
+                self._unite_schema()  # in the transaction: a cancel takes the labels back too
+                self._merge(db, doc_ids, step)
+        except BaseException:
+            self.session.reload_schema()
+            raise
+
+    def _merge(self, db: Any, doc_ids: Sequence[int], step: Callable[[int], None]) -> None:
+        where = str(self.source.path.resolve())
+        self.source_id = self.team.merge_source(db, where, self.at, [])
+        self.earlier = {t: self.team.merged_from(db, self.source_id, t)
+                        for t in ("entities", "relations")}
+        self.hashes = self.team.hashes()
+        self.next = {t: self.team.next_id(t) for t in ("documents", "entities", "relations")}
+        for i in range(0, len(doc_ids), BATCH):
+            self._batch(db, doc_ids[i:i + BATCH])
+            step(len(doc_ids[i:i + BATCH]))
+        self.team.merge_source(db, where, self.at, sorted(self.layers))
+        for table, ids in self.added.items():
+            self.team.record_merged(db, table, ids, self.source_id, self.at)
+        if self.history:
+            self.team.append_history(db, f"merge {self.source.path.name}",
+                                     self.session.annotator, self.history)
 
     def _unite_schema(self) -> None:
         try:
@@ -168,7 +176,7 @@ class _Merge:
                   "relations": _by_doc(self.source.accepted_rows("relations", doc_ids))}
         mapping = {d["id"]: self._document(d) for d in documents}
         mapping = {k: v for k, v in mapping.items() if v is not None}
-        matched = [t for t in mapping.values() if t not in self.report.documents_added]
+        matched = [t for t in mapping.values() if t not in self.new_ids]
         ours = {"entities": _by_doc(self.team.accepted_rows("entities", matched)),
                 "relations": _by_doc(self.team.accepted_rows("relations", matched))}
         rows: dict[str, list[dict[str, Any]]] = {"entities": [], "relations": []}
@@ -212,6 +220,7 @@ class _Merge:
             "created_at": self.at, "updated_at": self.at})
         self.history.append(("documents", doc_id, doc_id, None, {"title": title, "source": source}))
         self.report.documents_added.append(doc_id)
+        self.new_ids.add(doc_id)
         return doc_id
 
     def _write(self, db: Any, rows: dict[str, list[dict[str, Any]]],

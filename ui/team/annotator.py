@@ -65,6 +65,7 @@ class AnnotatorDialog(QDialog):
                        "can merge its stores and see who annotated what."
                        + (" You can change it later in the File menu." if first_time else ""), self)
         intro.setWordWrap(True)
+        intro.setMinimumWidth(420)  # a wrapped label is laid out to its height at this width
         self.edit = QLineEdit(current, self)
         self.edit.setObjectName("annotatorName")
         self.edit.selectAll()
@@ -81,7 +82,6 @@ class AnnotatorDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self._fallback = current
-        self.resize(420, 0)
 
     def _on_edit_text_changed(self, text: str) -> None:
         try:
