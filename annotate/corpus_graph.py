@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from itertools import groupby
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -141,6 +142,15 @@ class ActorGraphBuilder:
             else:
                 self.edges.append((head, tail, label, doc_id, rel_id))
 
+    def release(self) -> None:
+        """Drop what was collected one actor at a time: freed all at once, the millions of
+        ids of a large corpus hold Python's lock for most of a second, and a read off the
+        GUI thread would freeze the window that long."""
+        for table in (self.documents, self.entity_ids, self.texts):
+            while table:
+                table.popitem()
+        self.edges.clear()
+
     def build(self) -> CorpusGraph:
         groups: dict[Key, list[Key]] = defaultdict(list)
         for key in sorted(self.parent):
@@ -195,19 +205,25 @@ def corpus_graph(corpus: Iterable[AnnotatedDocument], schema: Schema) -> CorpusG
     return builder.build()
 
 
-def graph_from_rows(entities: Sequence[Any], relations: Sequence[Any], schema: Schema
+def graph_from_rows(entities: Iterable[Any], relations: Iterable[Any], schema: Schema
                     ) -> CorpusGraph:
     """The graph from the store's bulk rows (`storage.search.graph_rows`: readable by
-    column name), in document order."""
+    column name, each in document order), consumed as they come."""
     builder = ActorGraphBuilder(schema)
-    by_doc: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for e in entities:
-        by_doc[e["doc_id"]][0].append((e["id"], e["label"], e["text"]))
-    for r in relations:
-        by_doc[r["doc_id"]][1].append((r["id"], r["head_id"], r["tail_id"], r["label"]))
-    for doc_id in sorted(by_doc):
-        builder.add_rows(doc_id, *by_doc[doc_id])
-    return builder.build()
+    rels = iter(relations)
+    pending = next(rels, None)
+    for doc_id, rows in groupby(entities, key=lambda e: e["doc_id"]):
+        doc_rels = []
+        # relations of documents without accepted entities link nothing
+        while pending is not None and pending["doc_id"] <= doc_id:
+            if pending["doc_id"] == doc_id:
+                doc_rels.append((pending["id"], pending["head_id"], pending["tail_id"],
+                                 pending["label"]))
+            pending = next(rels, None)
+        builder.add_rows(doc_id, [(e["id"], e["label"], e["text"]) for e in rows], doc_rels)
+    graph = builder.build()
+    builder.release()
+    return graph
 
 
 def to_networkx(graph: CorpusGraph):  # -> nx.MultiDiGraph
@@ -415,9 +431,9 @@ class Evidence:
 
 def load_graph(session: Session, statuses: Iterable[str] | None = None) -> CorpusGraph:
     """The actor graph of the documents with one of `statuses` (all when None)."""
-    from storage.search import graph_rows
+    from storage.search import graph_row_cursors
 
-    return graph_from_rows(*graph_rows(session.store, statuses), session.schema)
+    return graph_from_rows(*graph_row_cursors(session.store, statuses), session.schema)
 
 
 def mentions(session: Session, node: ActorNode) -> list[Mention]:

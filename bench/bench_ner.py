@@ -2,7 +2,7 @@
 
     python -m bench.bench_ner
 
-The corpus: 2 MB of news text (documents of 3-6 kB made from the sentences of the
+The corpus: 1 MB of news text (documents of 3-6 kB made from the sentences of the
 seed article), imported into a store before the clock starts. Interleaved, each
 a new process, process start and model load counted on both sides:
 
@@ -34,7 +34,7 @@ from bench._util import (
     news_documents, run_script, run_timed, say, word_count,
 )
 
-CORPUS_CHARS = 2_000_000
+CORPUS_CHARS = 1_000_000
 
 RAW = """
 import sqlite3, sys

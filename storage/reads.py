@@ -209,6 +209,15 @@ class StoreReads:
         return list(self.db.query(sql))
 
     @translated
+    def document_id_range(self) -> tuple[int, int] | None:
+        """(smallest, largest) document id, None when there is none: how large the corpus
+        is, at the cost of two index look-ups."""
+        # two subqueries: each is one index look-up, where min(id), max(id) together scan
+        low, high = self.db.execute("SELECT (SELECT min(id) FROM documents),"
+                                    " (SELECT max(id) FROM documents)").fetchone()
+        return None if low is None else (low, high)
+
+    @translated
     def document_ids(self, status: str | None = None) -> list[int]:
         if status:
             rows = self.db.execute("SELECT id FROM documents WHERE status = ? ORDER BY id", [status])

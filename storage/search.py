@@ -7,7 +7,7 @@ the user typed). Matches in snippets and highlighted text are wrapped in
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from storage.store import Store, StoreError
@@ -169,20 +169,34 @@ def graph_rows(store: Store, statuses: Iterable[str] | None = None
                ) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
     """Accepted entities and accepted relations (between accepted entities) of the
     documents with one of `statuses` (all documents when None), in document order."""
+    entities, relations = graph_row_cursors(store, statuses)
+    return list(entities), list(relations)
+
+
+def graph_row_cursors(store: Store, statuses: Iterable[str] | None = None
+                      ) -> tuple[Iterator[sqlite3.Row], Iterator[sqlite3.Row]]:
+    """`graph_rows` as two cursors, read as they are consumed: a corpus of 100,000
+    documents has millions of entity rows, never all in memory at once."""
     where, params = "", []
     if statuses is not None:
         wanted = sorted(set(statuses))
         where = f"AND d.status IN ({', '.join('?' * len(wanted))})"
         params = wanted
-    entities = _rows(store, f"""
+    entities = _cursor(store, f"""
         SELECT e.id, e.doc_id, e.start, e."end", e.label, e.text
         FROM entities e JOIN documents d ON d.id = e.doc_id
         WHERE e.status = 'accepted' {where} ORDER BY e.doc_id, e.start, e."end", e.id""", params)
-    relations = _rows(store, f"""
+    relations = _cursor(store, f"""
         SELECT r.id, r.doc_id, r.head_id, r.tail_id, r.label
         FROM relations r JOIN documents d ON d.id = r.doc_id
         WHERE r.status = 'accepted' {where} ORDER BY r.doc_id, r.id""", params)
     return entities, relations
+
+
+def _cursor(store: Store, sql: str, params: Sequence[Any]) -> Iterator[sqlite3.Row]:
+    cursor = store.db.conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql, list(params))
 
 
 def mention_rows(store: Store, entity_ids: Iterable[int]) -> list[sqlite3.Row]:

@@ -15,8 +15,11 @@ a store in memory, which no other connection could open.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -43,12 +46,39 @@ class _Read(QRunnable):
 
         emitter, key, generation, fn, path, annotator = self._args
         try:
-            with Store(path, create=False, read_only=True) as store:
+            with _collector_paused(), Store(path, create=False, read_only=True) as store:
                 result = fn(Session(store, annotator=annotator))
         except BaseException as exc:  # noqa: BLE001 - reported on the GUI thread
             emitter.done.emit(key, generation, exc, False)
         else:
             emitter.done.emit(key, generation, result, True)
+
+
+_paused = 0
+_paused_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while reads run: a read of millions of rows makes
+    millions of objects, and a collection over them holds Python's lock (so freezes the
+    window) for a second or more. When the last read is done, what exists then (the
+    answers the window keeps, such as the corpus graph) is set aside for good
+    (`gc.freeze`), so no later collection scans it again, and collection resumes.
+    Reads free what they made by reference counting; they make no cycles."""
+    global _paused
+    with _paused_lock:
+        _paused += 1
+        if _paused == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0:
+                gc.freeze()
+                gc.enable()
 
 
 class StoreReader(QObject):

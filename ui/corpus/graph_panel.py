@@ -6,11 +6,13 @@ Double-clicking a row of the details opens its document there (`open_requested`)
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QPushButton,
     QSplitter, QToolButton, QVBoxLayout, QWidget,
@@ -28,6 +30,10 @@ if TYPE_CHECKING:
 
 Index = QModelIndex | QPersistentModelIndex
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 3
+# more links than this are a tangle nobody reads (and thousands of items to draw): the
+# most frequent are drawn, the info line says so
+MAX_LINKS = 1_500
+DRAW_STEP = 40  # graph items added per turn of the event loop
 STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "curated": "Curated"}
 
 
@@ -136,6 +142,7 @@ class GraphPanel(QWidget):
         self.setObjectName("graphPanel")
         self.session = session
         self.reader: StoreReader | None = None  # reads off the GUI thread when set
+        self._steps: Iterator[None] | None = None  # the graph being drawn
         self.full = CorpusGraph()
         self.shown = CorpusGraph()
         self.view = GraphView(self)
@@ -297,14 +304,27 @@ class GraphPanel(QWidget):
                          lambda exc: self.info.setText(f"Cannot read the graph: {exc}"))
 
     def _draw(self, result: tuple[CorpusGraph, CorpusGraph, dict]) -> None:
+        """Show a graph read (and laid out): a large one a slice of items per turn of the
+        event loop, so the window keeps answering while it is drawn."""
         self.full, self.shown, positions = result
         schema = self.session.schema
         size = self.view.viewport().size()
         width, height = (size.width(), size.height()) if self.view.isVisible() else (900, 620)
-        self.view.graph_scene.set_graph(
+        steps = self.view.graph_scene.draw_in_steps(
             self.shown, positions, {e.name: e.colour for e in schema.entity_labels},
             {r.name: r.colour for r in schema.relation_labels}, self.font(),
-            unit_for(positions, width, height))
+            unit_for(positions, width, height), step=DRAW_STEP)
+        self._steps = steps
+        self._draw_step(steps)
+
+    def _draw_step(self, steps: Iterator[None]) -> None:
+        if steps is not self._steps:
+            return  # a newer graph is being drawn
+        if next(steps, StopIteration) is not StopIteration:
+            QTimer.singleShot(0, lambda: self._draw_step(steps))
+            return
+        self._steps = None
+        schema = self.session.schema
         used = {e.label for e in self.shown.edges}
         self.view.set_legend([(r.name, r.colour, r.directed) for r in schema.relation_labels
                               if r.name in used])
@@ -315,7 +335,9 @@ class GraphPanel(QWidget):
         n, m = len(self.shown.nodes), len(self.shown.edges)
         self.info.setText(f"{n} actor{'s' * (n != 1)}, {m} link{'s' * (m != 1)}"
                           + (f" (of {len(self.full.nodes)} actors)"
-                             if len(self.full.nodes) != n else ""))
+                             if len(self.full.nodes) != n else "")
+                          + ("; the most frequent links only: narrow the labels to see others"
+                             if m >= MAX_LINKS else ""))
         self._clear_details()
         self.view.fit()
         self.drawn.emit()
@@ -394,8 +416,14 @@ class GraphPanel(QWidget):
 
 def _shown_and_laid_out(full: CorpusGraph, entity_labels: set[str], relation_labels: set[str],
                         linked_only: bool, aspect: float) -> tuple[CorpusGraph, dict]:
-    """The actors and links that pass the filters, and their positions (plain Python: runs
-    on any thread)."""
-    shown = full.filtered(entity_labels=entity_labels, relation_labels=relation_labels,
-                          connected_only=linked_only)
+    """The actors and links that pass the filters (at most MAX_LINKS links, the most
+    frequent), and their positions (plain Python: runs on any thread)."""
+    shown = full.filtered(entity_labels=entity_labels, relation_labels=relation_labels)
+    if len(shown.edges) > MAX_LINKS:
+        strongest = sorted(shown.edges, key=lambda e: -e.count)[:MAX_LINKS]
+        keep = set(map(id, strongest))
+        shown = replace(shown, edges=tuple(e for e in shown.edges if id(e) in keep))
+    if linked_only:
+        linked = {e.source for e in shown.edges} | {e.target for e in shown.edges}
+        shown = replace(shown, nodes=tuple(n for n in shown.nodes if n.id in linked))
     return shown, corpus_graph.layout(shown, aspect=aspect)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -237,25 +238,37 @@ class GraphScene(QGraphicsScene):
                   node_colours: dict[str, str], edge_colours: dict[str, str],
                   font: QFont, unit: float = UNIT) -> None:
         """Draw `graph` with layout `positions` (in units of `unit` scene pixels)."""
+        for _ in self.draw_in_steps(graph, positions, node_colours, edge_colours, font, unit):
+            pass
+
+    def draw_in_steps(self, graph: CorpusGraph, positions: dict[str, tuple[float, float]],
+                      node_colours: dict[str, str], edge_colours: dict[str, str],
+                      font: QFont, unit: float = UNIT, step: int = 10**9) -> Iterator[None]:
+        """`set_graph` a few items at a time: each `next()` adds up to `step` items, so the
+        event loop runs between them while a large graph is drawn."""
         self.clear()
         self.graph = graph
         self.node_items, self.edge_items = {}, []
         small = QFont(font)
         small.setPointSizeF(max(font.pointSizeF() - 1.5, 7.0))
         named = {n.id for n in sorted(graph.nodes, key=lambda n: -n.mentions)[:ALWAYS_NAMED]}
-        for node in graph.nodes:
+        for i, node in enumerate(graph.nodes, 1):
             item = NodeItem(node, node_colours.get(node.label, "#cccccc"), node.id in named, font,
                             unit)
             x, y = positions.get(node.id, (0.0, 0.0))
             item.setPos(x * unit, y * unit)
             self.addItem(item)
             self.node_items[node.id] = item
+            if i % step == 0:
+                yield
         show_labels = len(graph.edges) <= 150
-        for edge, bend in zip(graph.edges, _bends(graph.edges), strict=True):
+        for i, (edge, bend) in enumerate(zip(graph.edges, _bends(graph.edges), strict=True), 1):
             item = EdgeItem(edge, self.node_items[edge.source], self.node_items[edge.target],
                             edge_colours.get(edge.label, "#6b7280"), bend, small, show_labels)
             self.addItem(item)
             self.edge_items.append(item)
+            if i % step == 0:
+                yield
         self._settle_names()
         self._place_edge_labels()
         self.setSceneRect(self._drawing_rect())

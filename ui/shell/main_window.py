@@ -258,12 +258,16 @@ class MainWindow(WindowFrame):
     def refresh_documents(self) -> None:
         """Read the document list again: at once for a small store; off the GUI thread for
         a large one (100,000 summaries take a second or more), the list filled when read."""
+        if not self.reader.at_once() and not self.documents.visible_ids():
+            self.statusBar().showMessage("Reading the list of documents …")
         self.reader.read("documents", lambda session: session.documents(),
                          self._on_documents_read,
                          lambda exc: self.say(f"Cannot read the document list: {exc}", error=True))
 
     def _on_documents_read(self, summaries: object) -> None:
         assert isinstance(summaries, list)
+        if self.statusBar().currentMessage() == "Reading the list of documents …":
+            self.statusBar().clearMessage()
         self.documents.set_documents(summaries)  # the list keeps the open one current
 
     def _last_document_key(self) -> str:
