@@ -129,7 +129,7 @@ class ReaderUi(QObject):
         self.comfort.reading_mode_changed.connect(self.reading_mode.setChecked)
         self.themes.triggered.connect(lambda a: self.comfort.set_theme(str(a.data())))
         w.document_opened.connect(self._on_window_document_opened)
-        w.first_shown.connect(self.positions.restore)
+        w.first_shown.connect(self.positions.restore_saved)
         QGuiApplication.instance().aboutToQuit.connect(self.positions.save)
 
     # --- slots --------------------------------------------------------------------------------
