@@ -127,7 +127,8 @@ _STYLE = """
 body{font-family:sans-serif;color:#1f2328;background:#fff;margin:2em auto;max-width:60em;
 line-height:1.45;padding:0 1em}
 h1{font-size:1.5em;margin-bottom:.2em} h2{font-size:1.15em;margin-top:1.6em}
-.legend>span{display:inline-block;margin:0 .9em .4em 0}
+.legend span{margin-right:.9em;white-space:nowrap}
+.legend .chip{margin-right:.3em}
 .chip{display:inline-block;width:.9em;height:.9em;border-radius:2px;vertical-align:-.1em;
 margin-right:.3em;border:1px solid rgba(0,0,0,.25)}
 .drawing svg{max-width:100%;height:auto;border:1px solid #e3e3e3}
@@ -152,9 +153,11 @@ def report_html(report: Report, drawing_svg: str) -> str:
     _check_drawing(drawing_svg)
     svg = _XML_DECL.sub("", drawing_svg)
     legend = "".join(
-        f'<span><span class="chip" style="background:{_safe_colour(item.colour)}"></span>'
-        f'{_e(item.label)} ({item.count})</span>' for item in report.legend) \
-        or "<span>No annotations.</span>"
+        f'<div><strong>{title}:</strong> ' + ("".join(
+            f'<span><span class="chip" style="background:{_safe_colour(item.colour)}"></span>'
+            f'{_e(item.label)} ({item.count})</span>' for item in items) or "none") + "</div>"
+        for title, items in (("Entities", [i for i in report.legend if i.kind == "entity"]),
+                             ("Relations", [i for i in report.legend if i.kind == "relation"])))
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         f"<title>{_e(report.title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",

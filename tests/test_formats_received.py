@@ -74,6 +74,24 @@ def test_saved_news_page_leaves_the_furniture_out(furniture):
     assert furniture not in _record(DATA / "herald-sun-surveillance.html").text
 
 
+def test_spanish_news_page_gives_the_column_without_menus_ads_or_rankings():
+    """La Nación: the opinion column with its accents intact, metadata, and none of the menus,
+    dollar box, comment rules, "most read" ranking or footer."""
+    rec = _record(DATA / "la-nacion-mapuche.html")
+    assert rec.title == "Una solución no violenta para la cuestión mapuche"
+    assert rec.text.startswith("Una solución no violenta para la cuestión mapuche\n\nAbdullah Ocalan, "
+                               "el líder independentista kurdo, desembarcó en Italia")
+    assert rec.text.endswith("Martín Schapiro es abogado administrativista y analista internacional")
+    assert rec.meta == {
+        "file_name": "la-nacion-mapuche.html", "format": "html",
+        "title": "Una solución no violenta para la cuestión mapuche",
+        "url": "http://www.lanacion.com.ar/2089096-una-solucion-no-violenta-para-la-cuestion-mapuche",
+        "date": "2017-12-07", "site": "LA NACION"}
+    for furniture in ("Horóscopo", "Sudoku", "Las más leídas", "Jerusalén", "Enviá tu comentario",
+                      "Copyright 2017", "Suscribite", "Dólar", "Recibí por mail", "_gaq"):
+        assert furniture not in rec.text
+
+
 def test_article_paragraphs_are_separated_by_one_blank_line():
     """Paragraphs read as paragraphs: one blank line between them, no runs of blank lines."""
     text = _record(DATA / "herald-sun-surveillance.html").text

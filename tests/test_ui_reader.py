@@ -10,6 +10,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetricsF
 
 from annotate.corpus_io import import_path
+from annotate.formats import read_path
+from annotate.schema import load_schema
 from tests.conftest import ROOT
 from ui.document.document_view import FONT_POINTS
 from ui.shell.dialogs import IMPORT_FILTER
@@ -184,6 +186,32 @@ def test_reading_position_of_each_document_comes_back(qtbot, window, session):
     qtbot.waitExposed(second)
     second.open_document(doc_id)
     assert second.reader_ui.positions.top_offset() == top
+
+
+def test_the_last_document_reopens_where_it_was_left(qtbot, window, session):
+    """Closing the window and starting again: the last document is shown at the same line."""
+    bar = window.view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 3)
+    top = window.reader_ui.positions.top_offset()
+    doc_id = window.presenter.doc_id
+    window.close()
+    second = MainWindow()  # as the app starts: the frame on screen first, then the store
+    qtbot.addWidget(second)
+    second.resize(1300, 850)
+    second.show()
+    qtbot.waitExposed(second)
+    second.attach(session)
+    qtbot.waitUntil(lambda: second.reader_ui.positions.top_offset() == top, timeout=3000)
+    assert second.presenter.doc_id == doc_id
+
+
+def test_pdf_over_the_page_bound_is_refused(monkeypatch):
+    """A PDF with more pages than the bound is one line, read no further."""
+    from annotate.formats import pdf
+
+    monkeypatch.setattr(pdf, "MAX_PAGES", 1)
+    (batch,) = list(read_path(DATA / "bulletin-two-columns.pdf", schema=load_schema()))
+    assert batch.error == "bulletin-two-columns.pdf: 2 pages; at most 1 are read"
 
 
 def test_source_line_shows_a_received_documents_metadata(window, session):

@@ -83,6 +83,12 @@ class ReadingPositions(QObject):
         if self.doc_id is not None and self._position is not None:
             self.scroll_to(self._position)
 
+    def restore_saved(self) -> None:
+        """Scroll to the saved position again (the window's first show scrolls to the top)."""
+        if self.doc_id is not None:
+            self._position = self.saved(self.doc_id)
+            self.restore()
+
     def _on_scroll_value_changed(self, _value: int) -> None:
         # a new document resets the scroll bar before the window says it is open
         if self._restoring or self.doc_id is None or self.view.text() is not self._text:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QFontDialog, QLabel, QMenu
+from PySide6.QtWidgets import QFileDialog, QFontDialog, QLabel, QMenu, QSizePolicy
 
 from ui.reader.comfort import ReadingComfort
 from ui.reader.positions import ReadingPositions
@@ -62,6 +62,8 @@ class ReaderUi(QObject):
         self.source.setTextFormat(Qt.TextFormat.PlainText)
         self.source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.source.setStyleSheet("padding: 3px 12px; color: palette(mid);")
+        # a long URL must not widen the window: the line is cut at the view's edge instead
+        self.source.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         window.view.parentWidget().layout().insertWidget(
             window.view.parentWidget().layout().indexOf(window.view), self.source)
         self._sources: dict[int, str] = {}
@@ -129,7 +131,7 @@ class ReaderUi(QObject):
         self.comfort.reading_mode_changed.connect(self.reading_mode.setChecked)
         self.themes.triggered.connect(lambda a: self.comfort.set_theme(str(a.data())))
         w.document_opened.connect(self._on_window_document_opened)
-        w.first_shown.connect(self.positions.restore)
+        w.first_shown.connect(self.positions.restore_saved)
         QGuiApplication.instance().aboutToQuit.connect(self.positions.save)
 
     # --- slots --------------------------------------------------------------------------------
