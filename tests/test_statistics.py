@@ -20,7 +20,7 @@ def test_statistics_match_the_store(session):
     entities = [e for d in session.store.document_ids() for e in session.entities(d)]
     relations = [r for d in session.store.document_ids() for r in session.relations(d)]
     assert stats.documents == 1 and stats.documents_by_status == {"new": 0, "in_progress": 0,
-                                                                  "done": 1}
+                                                                  "done": 1, "curated": 0}
     assert stats.entities == len(entities) and stats.relations == len(relations)
     for label, by_status in stats.entities_by_label.items():
         for status, n in by_status.items():

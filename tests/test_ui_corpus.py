@@ -187,8 +187,8 @@ def test_statistics_panel_numbers_match_the_store(qtbot, example):
     stats = corpus.stats
     qtbot.waitUntil(lambda: stats.stats is not None, timeout=3000)
     numbers = corpus_statistics(example.session)
-    assert stats.documents.categories == ["New", "In progress", "Done"]
-    assert [v[0] for v in stats.documents.values] == [2, 0, 1]
+    assert stats.documents.categories == ["New", "In progress", "Done", "Curated"]
+    assert [v[0] for v in stats.documents.values] == [2, 0, 1, 0]
     assert stats.entities.categories == list(numbers.entities_by_label)
     assert stats.entities.values == [[c["accepted"], c["suggested"], c["rejected"]]
                                      for c in numbers.entities_by_label.values()]
