@@ -1,7 +1,7 @@
 """Unicode in documents: astral characters, combining accents, right-to-left text, zero-width
-and line-separator characters. Whatever the text, the store, the JSONL, Prodigy, brat, CSV and spaCy
-exports (and a JSONL round trip) agree that `text[start:end]` is the entity's text, in code
-points (the view's UTF-16 positions are tested with the view)."""
+and line-separator characters. Whatever the text, the store, the JSONL, Prodigy, brat, CSV
+and spaCy exports (and a JSONL round trip) agree that `text[start:end]` is the entity's
+text, in code points (the view's UTF-16 positions are tested with the view)."""
 from __future__ import annotations
 
 import csv
