@@ -12,6 +12,7 @@
     python main.py train [--db PATH] [--base MODEL] [--epochs N] [--held-out FRACTION]
     python main.py suggest [--db PATH] [--doc ID]
     python main.py evaluate [--db PATH] [--model latest|vN] [--json]
+    python main.py report --doc ID --out FILE.{html,pdf,svg} [--db PATH]
     python main.py --version
 
 `--annotator NAME` (before the command, or $ARCMARK_ANNOTATOR) names who writes;
@@ -54,16 +55,46 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except _user_errors() as exc:
-            message = " ".join(str(exc).split())  # one line, whatever a file put in it
-            if len(message) > 400:
-                message = message[:399] + "…"
-            print(f"arcmark: {message}", file=sys.stderr)
+            # one line, whatever a file put in it
+            print(f"arcmark: {_cut(str(exc), 400)}", file=sys.stderr)
             sys.exit(1)
         except KeyboardInterrupt:
             print("arcmark: interrupted; everything finished before was saved", file=sys.stderr)
             sys.exit(130)
+        except (TypeError, ValueError, KeyError, IndexError, UnicodeError) as exc:
+            # a value no check foresaw (a store another program changed row by row, or a
+            # bug): one line, and the traceback in the log the window uses too
+            where = _log_unexpected()
+            print(f"arcmark: unexpected error ({type(exc).__name__}: {_cut(str(exc), 120)});"
+                  f" nothing more was changed. A store or file from another program may hold"
+                  f" values Arcmark cannot read; details in {where}", file=sys.stderr)
+            sys.exit(1)
 
     return wrapper
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _log_unexpected() -> Path:
+    """Append the current exception's traceback to `arcmark/arcmark.log` in the user data
+    folder (where the window logs its unexpected errors); its path."""
+    import datetime
+    import traceback
+
+    import platformdirs
+
+    path = Path(platformdirs.user_data_dir("arcmark", appauthor=False)) / "arcmark.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8", errors="backslashreplace") as log:
+            log.write(f"--- {datetime.datetime.now().isoformat(timespec='seconds')} "
+                      f"main.py {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
+    except OSError:
+        pass
+    return path
 
 
 def plain_gui_options(args: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
@@ -89,10 +120,15 @@ def plain_gui_options(args: Sequence[str], environ: Mapping[str, str]) -> dict[s
     return options
 
 
-if __name__ == "__main__" and (_gui := plain_gui_options(sys.argv[1:], os.environ)) is not None:
+def open_window(options: dict[str, Any]) -> None:
+    """A plain window start (see `plain_gui_options`): run the window and exit with it."""
     from ui.shell.app import run_gui
 
-    sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **_gui))
+    sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **options))
+
+
+if __name__ == "__main__" and (_gui := plain_gui_options(sys.argv[1:], os.environ)) is not None:
+    open_window(_gui)
 
 # what the other commands need, after the window's fast path above, which does without it
 import json  # noqa: E402
@@ -181,7 +217,7 @@ def gui(db_path: Path | None, schema_path: Path | None, model: str | None,
     from ui.shell.app import run_gui
 
     sys.exit(run_gui(db_path=db_path, schema_path=schema_path, model=model, seeds=SEEDS,
-                     read_only=read_only))
+                     read_only=read_only, annotator=_annotator()))
 
 
 @cli.command("import")
@@ -511,6 +547,29 @@ def backup(db_path: Path | None, out: Path) -> None:
                f"{result.path} ({result.size / 1e6:.1f} MB)")
 
 
+@cli.command()
+@db_option
+@click.option("--doc", "doc_id", required=True, type=int, help="The document's id (see the window's "
+                                                              "list or `search`).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The report file: .html (one self-contained page), .pdf or .svg.")
+@friendly
+def report(db_path: Path | None, doc_id: int, out: Path) -> None:
+    """Write one document as an annotated report for readers without Arcmark."""
+    from annotate.model import ArcmarkError
+    from annotate.report import REPORT_SUFFIXES, build_report
+
+    if out.suffix.lower() not in REPORT_SUFFIXES:
+        raise ArcmarkError(f"{out.name}: a report is .html, .pdf or .svg")
+    session = open_session(db_path, create=False)
+    data = build_report(session, doc_id)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # drawn offscreen, no window
+    from ui.reader.report_render import ensure_app, write_report
+
+    app = ensure_app()  # noqa: F841 - the widgets that draw the report need it alive
+    click.echo(write_report(data, session.schema, out))
+
+
 class _Progress:
     """A progress bar on stderr when it is a terminal; silent otherwise (logs stay one line)."""
 
@@ -549,9 +608,7 @@ def main() -> None:
     """The `arcmark` command: what `python main.py` does (a plain window start first)."""
     options = plain_gui_options(sys.argv[1:], os.environ)
     if options is not None:
-        from ui.shell.app import run_gui
-
-        sys.exit(friendly(run_gui)(schema_path=None, seeds=SEEDS, **options))
+        open_window(options)
     cli(prog_name="arcmark")
 
 

@@ -5,15 +5,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from annotate.formats import ImportBatch
 from annotate.importing import ImportResult
 from annotate.model import ArcmarkError, Change
-from annotate.record_checks import cut
+from annotate.record_checks import cut, not_text
 from annotate.session import Session
 from annotate.team import layers
 from storage.trained_models import mark_reviewed
 
 
 MESSAGE_LIMIT = 300  # characters of one error line: a file's values are cut, not echoed whole
+
+
+# One-document files (text, web pages, PDF, ...) are stored this many per transaction: a
+# commit per file costs its fsync, more than reading a small file or a web page.
+GROUP_FILES = 64
 
 
 @dataclass
@@ -50,6 +56,7 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
         raise ArcmarkError(f"{path}: no such file or folder")
     report = ImportReport()
     seen = 0
+    group: list = []  # one-document files stored together (see GROUP_FILES)
     for batch in read_path(path, schema=session.schema, encoding=encoding, fmt=fmt,
                            recursive=recursive, strict_labels=strict_labels):
         seen += 1
@@ -57,31 +64,86 @@ def import_path(session: Session, path: Path, *, encoding: str | None = None,
             report.notes += [f"{batch.source}: {note}" for note in batch.notes]
         elif batch.error:
             report.errors.append(cut(batch.error, MESSAGE_LIMIT))
+        elif (refused := _not_text(batch)) is not None:
+            report.errors.append(cut(refused, MESSAGE_LIMIT))
+        elif batch.schema is None and len(batch.records) == 1:
+            group.append(batch)
+            if len(group) >= GROUP_FILES:
+                _store_group(session, group, report, status)
         else:
-            try:
-                # errors name the file as the readers do: by its name, not its full path
-                records = [replace(r, status=status) for r in batch.records] if status \
-                    else list(batch.records)
-                merged = session.import_records(records, schema=batch.schema,
-                                                source=batch.source.name)
-                if status and merged.documents_merged:
-                    mark_reviewed(session.store, merged.documents_merged, status)
-            except ArcmarkError as exc:
-                report.errors.append(cut(str(exc) if str(exc).startswith(batch.source.name)
-                                         else f"{batch.source.name}: {exc}", MESSAGE_LIMIT))
-            else:
-                _add(report.result, merged)
-                report.files_ok.append(str(batch.source))
-                report.notes += [f"{batch.source.name}: {note}" for note in batch.notes]
+            _store_group(session, group, report, status)
+            _store_batch(session, batch, report, status)
         if progress:
             progress(seen, str(batch.source))
         if cancelled and cancelled():
             report.cancelled = True
             break
+    _store_group(session, group, report, status)
     if seen == 0:
         raise ArcmarkError(f"{path}: no files to import (.txt, .md, .jsonl, .json, brat .ann, "
                            ".html, .pdf, .docx or .eml)")
     return report
+
+
+def _not_text(batch: ImportBatch) -> str | None:
+    """The line refusing a file whose records hold control characters (see
+    `annotate.record_checks`), or None."""
+    for n, record in enumerate(batch.records, 1):
+        why = not_text(record)
+        if why is not None:
+            where = f" record #{n}" if len(batch.records) > 1 else ""
+            return f"{batch.source.name}:{where} {why}"
+    return None
+
+
+def _with_status(batch: ImportBatch, status: str | None) -> list:
+    return [replace(r, status=status) for r in batch.records] if status else list(batch.records)
+
+
+def _store_group(session: Session, group: list, report: ImportReport,
+                 status: str | None) -> None:
+    """Store the files of `group` (each one document) in one transaction, then empty it.
+
+    If any of them is refused, the transaction stored nothing and each file is stored
+    on its own, so the refusal names its file and the others still go in."""
+    if len(group) > 1:
+        try:
+            merged = session.import_records([r for b in group for r in _with_status(b, status)],
+                                            source=[b.source.name for b in group])
+        except ArcmarkError:
+            pass
+        else:
+            if status and merged.documents_merged:
+                mark_reviewed(session.store, merged.documents_merged, status)
+            _add(report.result, merged)
+            for batch in group:
+                _accepted(batch, report)
+            group.clear()
+            return
+    for batch in group:
+        _store_batch(session, batch, report, status)
+    group.clear()
+
+
+def _store_batch(session: Session, batch: ImportBatch, report: ImportReport,
+                 status: str | None) -> None:
+    try:
+        # errors name the file as the readers do: by its name, not its full path
+        merged = session.import_records(_with_status(batch, status), schema=batch.schema,
+                                        source=batch.source.name)
+        if status and merged.documents_merged:
+            mark_reviewed(session.store, merged.documents_merged, status)
+    except ArcmarkError as exc:
+        report.errors.append(cut(str(exc) if str(exc).startswith(batch.source.name)
+                                 else f"{batch.source.name}: {exc}", MESSAGE_LIMIT))
+    else:
+        _add(report.result, merged)
+        _accepted(batch, report)
+
+
+def _accepted(batch: ImportBatch, report: ImportReport) -> None:
+    report.files_ok.append(str(batch.source))
+    report.notes += [f"{batch.source.name}: {note}" for note in batch.notes]
 
 
 def _add(total: ImportResult, part: ImportResult) -> None:

@@ -55,15 +55,19 @@ class RecordImporter:
         self.schema = schema
         self.annotator = annotator
 
-    def run(self, records: Sequence[DocumentRecord], source: str) -> ImportResult:
-        for n, record in enumerate(records, 1):
-            self._validate(record, f"{source or 'record'} #{n}" if len(records) > 1 else source)
+    def run(self, records: Sequence[DocumentRecord], source: str | Sequence[str]) -> ImportResult:
+        """Store `records` in one transaction; `source` names the file they come from, or
+        is one name per record (files of one document each, stored together)."""
+        sources = [source] * len(records) if isinstance(source, str) else list(source)
+        for n, (record, name) in enumerate(zip(records, sources), 1):
+            self._validate(record, f"{name or 'record'} #{n}"
+                           if len(records) > 1 and isinstance(source, str) else name)
         result = ImportResult()
-        self._source = source
         with self.store.write() as db:
             pending = _Pending()
             self._next = {t: self.store.next_id(t) for t in ("documents", "entities", "relations")}
-            for record in records:
+            for record, name in zip(records, sources):
+                self._source = name
                 self._store_one(db, record, result, pending)
                 if len(pending.documents) >= BATCH_DOCUMENTS:
                     pending.write(self.store, db, self.annotator)

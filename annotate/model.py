@@ -43,6 +43,12 @@ class DocumentSummary:
     relation_count: int
     length: int
     updated_at: str
+    suggested_relation_count: int = 0
+
+    @property
+    def to_review(self) -> int:
+        """Suggestions (entities and relations) still waiting for a decision."""
+        return self.suggested_count + self.suggested_relation_count
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,8 @@ def held_out_scores(base_nlp: Any, nlp: Any, learner: dict[str, Any], train: Seq
                      "trained": entity_quality(trained_ents, held)},
         "relations": {"baseline": cooccurrence_baseline(train, held, relation_labels),
                       "trained": relation_quality(learner, held, relation_labels, min_score)},
-        "rehearsal": {"labels": sorted(untouched),
-                      **retention(base_ents, trained_ents, held, untouched)},
+        "rehearsal": {**retention(base_ents, trained_ents, held, untouched),
+                      "untouched": sorted(untouched)},
     }
 
 
@@ -56,7 +56,7 @@ def evaluate_store(session, version: str = "latest") -> dict[str, Any]:  # type:
     held = list(parse_reviewed(base_nlp, held_docs, symmetric))
     nlp = spacy.load(folder)
     learner = load_relation_learner(folder) or {"kind": "constant", "classes": []}
-    untouched = set(record["counts"].get("rehearsed_labels", []))
+    untouched = set(record["counts"].get("untouched_labels", []))
     scores = held_out_scores(base_nlp, nlp, learner, [], held, labels, untouched,
                              MIN_RELATION_SCORE)
     del scores["relations"]["baseline"]  # needs the training documents' relations
@@ -77,9 +77,9 @@ def score_lines(report: dict[str, Any]) -> list[str]:
                                                          "trained": ents["trained"]})
     lines += _table("relations (exact head, tail and label)", scores["relations"])
     rehearsal = scores.get("rehearsal", {})
-    if rehearsal.get("labels"):
-        lines.append(f"labels never corrected, kept as the base gives them: F1 "
-                     f"{rehearsal['micro']['f']:.3f} ({', '.join(rehearsal['labels'])})")
+    if rehearsal.get("untouched"):
+        lines.append(f"labels never corrected, kept as the base model gives them: F1 "
+                     f"{rehearsal['micro']['f']:.3f} ({', '.join(rehearsal['untouched'])})")
     return lines
 
 

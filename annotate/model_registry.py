@@ -1,6 +1,6 @@
 """The store's trained models: which versions exist, where, and which one `latest` or
 `vN` names. A version's folder (`<store>.models/vN/`) holds the spaCy pipeline, the
-relation learner (`relations.json`) and the config it was trained with (`config.cfg`).
+relation learner (`relations.json`) and the config spaCy's loop ran (`training.cfg`).
 """
 from __future__ import annotations
 
@@ -65,10 +65,50 @@ def load_relation_learner(folder: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ArcmarkError(f"{path}: cannot read the relation model ({exc})") from None
-    if not isinstance(data, dict) or data.get("kind") not in ("logistic", "constant"):
+    if not _well_formed(data):
         raise ArcmarkError(f"{path}: not an Arcmark relation model")
     return data
 
 
+def _well_formed(data: Any) -> bool:
+    """A relation model as `relation_model.fit` writes it: classes, and for a logistic
+    model a vocabulary and weights whose shapes agree."""
+    if not isinstance(data, dict) or data.get("kind") not in ("logistic", "constant"):
+        return False
+    classes = data.get("classes")
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        return False
+    if data["kind"] == "constant":
+        return True
+    vocabulary, coef, intercept = data.get("vocabulary"), data.get("coef"), data.get("intercept")
+    if not isinstance(vocabulary, dict) or not isinstance(coef, list) or not coef \
+            or not isinstance(intercept, list) or len(coef) != len(intercept):
+        return False
+    width = len(coef[0]) if isinstance(coef[0], list) else -1
+    rows_ok = all(isinstance(r, list) and len(r) == width and
+                  all(isinstance(v, (int, float)) for v in r) for r in coef)
+    cols_ok = all(isinstance(i, int) and 0 <= i < width for i in vocabulary.values())
+    n_rows = 1 if len(classes) == 2 else len(classes)
+    return rows_ok and cols_ok and len(coef) == n_rows
+
+
 def shipped_patterns() -> list[dict[str, Any]]:
     return list(json.loads(PATTERNS_PATH.read_text(encoding="utf-8"))["patterns"])
+
+
+def trained_versions(session) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """The store's trained versions for a menu or a chart: version, date, documents and
+    held-out F1 (entities of base and trained, relations of baseline and trained)."""
+    out = []
+    for row in trained_models(session.store):
+        ents = row["scores"].get("entities", {})
+        rels = row["scores"].get("relations", {})
+
+        def f(side: dict[str, Any], name: str) -> float:
+            return float(side.get(name, {}).get("micro", {}).get("f", 0.0))
+
+        out.append({"version": row["version"], "date": row["created_at"][:10],
+                    "documents": row["train_documents"], "f": f(ents, "trained"),
+                    "base_f": f(ents, "base"), "relation_f": f(rels, "trained"),
+                    "baseline_f": f(rels, "baseline")})
+    return out

@@ -10,8 +10,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from annotate.model_registry import resolve_model
+from annotate.model_registry import is_store_model, resolve_model
 from annotate.nlp import annotate_texts, load_model, model_id
+from annotate.reviewed import REVIEWED_STATUSES
 from annotate.session import Session
 from annotate.suggestions import Annotated
 from annotate.workers import annotate_batch, annotate_parallel, model_version
@@ -58,7 +59,11 @@ def preannotate(session: Session, *, model: str | None = None, doc_ids: list[int
 
     `progress(done, total)` is called after each document; `cancelled()` is polled
     between documents, and what was finished stays stored. `model` may name a version
-    trained on this store (latest, vN)."""
+    trained on this store (latest, vN): by default it pre-annotates only the documents
+    not yet reviewed."""
+    if doc_ids is None and is_store_model(model):
+        # a model trained on the reviewed documents leaves them (and any finished work) be
+        doc_ids = [d.id for d in session.documents() if d.status not in REVIEWED_STATUSES]
     model = resolve_model(session.store, model)
     if dask is not None:
         from annotate.cluster import LoadOnce, dask_client, run_batches, run_once

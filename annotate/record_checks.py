@@ -1,6 +1,7 @@
 """What an imported record must be before it is stored, whichever file it came from.
 
-The policy for control characters: a document's text, title and source, and the labels,
+The policy for control characters (applied to every file imported, `not_text`): a
+document's text, title and source, and the labels,
 notes and names of its annotations, hold no C0 control character other than tab, line
 feed, carriage return, vertical tab, form feed and escape, and no U+FFFE/U+FFFF. Those
 are not text (a file holding them is binary, or damaged), several interchange formats
@@ -44,8 +45,7 @@ def cut(text: str, limit: int = MAX_SHOWN) -> str:
 
 def problem(rec: DocumentRecord) -> str | None:
     """Why the record cannot be stored as it is, or None."""
-    return _lone_surrogate(rec) or _not_text(rec) or _field_types(rec) or _evidence(rec) \
-        or _not_json(rec.meta)
+    return _lone_surrogate(rec) or _field_types(rec) or _evidence(rec) or _not_json(rec.meta)
 
 
 def _lone_surrogate(rec: DocumentRecord) -> str | None:
@@ -65,7 +65,8 @@ def _lone_surrogate(rec: DocumentRecord) -> str | None:
     return None
 
 
-def _not_text(rec: DocumentRecord) -> str | None:
+def not_text(rec: DocumentRecord) -> str | None:
+    """The control character that keeps a record read from a file out of the store, or None."""
     found = NOT_TEXT.search(rec.text)
     if found:
         return (f"the text holds the control character U+{ord(found.group()):04X} at offset "

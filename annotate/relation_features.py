@@ -91,7 +91,7 @@ def _path_features(a: Any, b: Any) -> dict[str, int]:
     path = "/".join([*(d + "^" for d in rising), *("v" + d for d in falling)])
     words = "/".join([t.lower_ for t in up[1:lca_n]] + [lca.lower_] +
                      [t.lower_ for t in reversed(down[1:down_ids[lca.i]])])
-    out = {f"path={path}": 1, f"lca={lca.lemma_ or lca.lower_}": 1,
+    out = {f"path={path}": 1, f"lca={lca.lower_}": 1,
            f"path_len={min(len(rising) + len(falling), 6)}": 1}
     if len(rising) + len(falling) <= 4:
         out[f"pathw={path}|{words}"] = 1

@@ -14,6 +14,7 @@ Each candidate pair (first, second in text order) gets one class: `-` (no relati
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,6 +37,7 @@ def class_relation(cls: str) -> tuple[str, bool] | None:
 def fit(features: Sequence[Mapping[str, float]], classes: Sequence[str], *, c: float = 0.5,
         seed: int = 0) -> dict[str, Any]:
     """Fit the learner on candidate pairs; returns the model as plain data."""
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -43,9 +45,14 @@ def fit(features: Sequence[Mapping[str, float]], classes: Sequence[str], *, c: f
     if len(labels) < 2:  # nothing to tell apart: every candidate was one class
         return {"kind": "constant", "classes": labels}
     vec = DictVectorizer()
-    x = vec.fit_transform(features)
-    learner = LogisticRegression(C=c, max_iter=2000, random_state=seed)
-    learner.fit(x, classes)
+    x = vec.fit_transform(features).tocsr()
+    # saga (multinomial) takes 32-bit sparse indices; it fits here in about a second where
+    # lbfgs takes twenty, to the same held-out F1
+    x.indices, x.indptr = x.indices.astype(np.int32), x.indptr.astype(np.int32)
+    learner = LogisticRegression(C=c, solver="saga", max_iter=200, random_state=seed)
+    with warnings.catch_warnings():  # saga stops at max_iter on a few hard pairs: measured
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        learner.fit(x, classes)
     return {
         "kind": "logistic",
         "vocabulary": {name: int(i) for name, i in vec.vocabulary_.items()},
@@ -64,19 +71,21 @@ class Scorer:
         if self.kind == "logistic":
             self.vocabulary: dict[str, int] = dict(model["vocabulary"])
             self.coef = np.asarray(model["coef"], dtype=np.float64)
+            self.coef_t = np.ascontiguousarray(self.coef.T)  # a row per feature (all are 0/1)
             self.intercept = np.asarray(model["intercept"], dtype=np.float64)
 
     def probabilities(self, features: Sequence[Mapping[str, float]]) -> np.ndarray:
         """One row per candidate, one column per class (`self.classes`)."""
         if self.kind != "logistic":
             return np.ones((len(features), len(self.classes)))
-        rows = np.zeros((len(features), self.coef.shape[1]))
+        # sparse rows: sum the weight columns of the features present (a dense matrix of
+        # every pair by every feature would cost more than the parse)
+        z = np.tile(self.intercept, (len(features), 1))
+        coef_t = self.coef_t
         for n, f in enumerate(features):
-            for name, value in f.items():
-                col = self.vocabulary.get(name)
-                if col is not None:
-                    rows[n, col] = value
-        z = rows @ self.coef.T + self.intercept
+            cols = [c for name in f if (c := self.vocabulary.get(name)) is not None]
+            if cols:
+                z[n] += coef_t[cols].sum(axis=0)
         if self.coef.shape[0] == 1:  # two classes: one logit for the second
             p = 1 / (1 + np.exp(-z[:, 0]))
             return np.stack([1 - p, p], axis=1)

@@ -17,9 +17,11 @@ from typing import Any
 from annotate import edits
 from annotate.model import Entity
 from annotate.model_registry import load_relation_learner, model_path, shipped_patterns
-from annotate.relation_worker import suggest_relations
+from annotate.relation_worker import Span, Suggestion, suggest_relations
 from annotate.session import Session
-from storage.trained_models import insert_relation_suggestions, relation_pairs, trained_models
+from storage.trained_models import (
+    insert_relation_suggestions, relation_pairs, relation_scores, trained_models,
+)
 
 BATCH_DOCS = 16
 PATTERN_SCORE = 0.5
@@ -87,7 +89,10 @@ def suggest_in_store(session: Session, *, doc_ids: Sequence[int] | None = None,
     return result
 
 
-def _suggest_batch(session: Session, suggester: RelationSuggester, doc_ids: list[int]) -> int:
+def relation_tasks(session: Session, doc_ids: Sequence[int]
+                   ) -> tuple[list[tuple[int, list[Entity]]], list[tuple[str, list[Span]]]]:
+    """What the worker function takes for these documents: (doc id, accepted entities)
+    per document with at least two, and the matching (text, entity offsets) tasks."""
     tasks, accepted = [], []
     for doc_id in doc_ids:
         ents = [e for e in session.entities(doc_id) if e.status == "accepted"]
@@ -95,17 +100,29 @@ def _suggest_batch(session: Session, suggester: RelationSuggester, doc_ids: list
             accepted.append((doc_id, ents))
             tasks.append((session.store.document_text(doc_id) or "",
                           [(e.start, e.end, e.label) for e in ents]))
+    return accepted, tasks
+
+
+def write_suggestions(session: Session, accepted: Sequence[tuple[int, list[Entity]]],
+                      found: Sequence[Sequence[Suggestion]], origin: str) -> int:
+    """Store the worker function's results (`found[i]` for `accepted[i]`) as suggested
+    relations in one transaction; pairs that have a relation by now are skipped."""
+    rows = []
+    for (doc_id, ents), suggestions in zip(accepted, found, strict=True):
+        rows += _rows(session, doc_id, ents, suggestions, origin)
+    return insert_relation_suggestions(session.store, rows, f"suggest relations ({origin})")
+
+
+def _suggest_batch(session: Session, suggester: RelationSuggester, doc_ids: list[int]) -> int:
+    accepted, tasks = relation_tasks(session, doc_ids)
     if not tasks:
         return 0
     found = suggest_relations(suggester.nlp, suggester.model, tasks)
-    rows = []
-    for (doc_id, ents), suggestions in zip(accepted, found, strict=True):
-        rows += _rows(session, doc_id, ents, suggestions, suggester.origin)
-    return insert_relation_suggestions(session.store, rows, f"suggest relations ({suggester.origin})")
+    return write_suggestions(session, accepted, found, suggester.origin)
 
 
-def _rows(session: Session, doc_id: int, ents: list[Entity], suggestions, origin: str  # type: ignore[no-untyped-def]
-          ) -> list[dict[str, Any]]:
+def _rows(session: Session, doc_id: int, ents: list[Entity], suggestions: Sequence[Suggestion],
+          origin: str) -> list[dict[str, Any]]:
     from storage.store import now
 
     taken = relation_pairs(session.store, doc_id)
@@ -127,3 +144,8 @@ def _rows(session: Session, doc_id: int, ents: list[Entity], suggestions, origin
                      "status": "suggested", "annotator": None, "created_at": at,
                      "updated_at": at, "score": score})
     return rows
+
+
+def relation_scores_of(session: Session, doc_id: int) -> dict[int, float]:
+    """{relation id: score} of the document's suggested (and once suggested) relations."""
+    return relation_scores(session.store, doc_id)

@@ -29,6 +29,7 @@ from annotate.rows import (
     relation_from_row,
     relations_from_tuples,
 )
+from annotate.references import Reference, references
 from annotate.schema import Schema, load_schema
 from annotate.suggestions import SuggestionWriter
 from annotate.team import layers
@@ -117,6 +118,11 @@ class Session:
         if row is None:
             raise ValidationError(f"no document {doc_id}")
         return document_from_row(row)
+
+    def references(self, entity: Entity) -> list[Reference]:
+        """The knowledge-base references (brat normalizations) kept for an entity."""
+        row = self.store.row("documents", entity.doc_id, ("id", "meta"))
+        return references(row.get("meta") or {}, entity) if row is not None else []
 
     def _text_window(self, doc_id: int, start: int, end: int, margin: int = 0) -> edits.TextWindow:
         """The document's text around [start, end): entity edits need no more, and reading
@@ -459,7 +465,7 @@ class Session:
         return self._run(build())
 
     def import_records(self, records: Sequence[DocumentRecord], *, schema: Schema | None = None,
-                       source: str = "") -> ImportResult:
+                       source: str | Sequence[str] = "") -> ImportResult:
         """Store documents with their annotations in one transaction (all or nothing).
 
         A document whose text is already stored is merged: annotations it already has

@@ -19,6 +19,7 @@ import io
 import math
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +32,13 @@ from annotate.reviewed import reviewed_documents, split_held_out
 from annotate.session import Session
 from annotate.training_config import BATCH_DOCS, training_config
 from annotate.training_data import (
-    Parsed, ner_example, parse_reviewed, rehearsed_spans, untouched_labels,
+    Parsed, add_relation_candidates, base_entities, ner_example, rehearsed_spans,
+    untouched_labels,
 )
 from storage.trained_models import models_folder, next_model_version, record_trained_model
 
 MIN_RELATION_SCORE = 0.3
+TRAINING_CONFIG = "training.cfg"  # the config spaCy's loop ran, kept with the model
 
 
 @dataclass
@@ -82,9 +85,11 @@ def train_models(session: Session, options: TrainOptions, *,
         if cancelled and cancelled():
             raise _Cancelled
 
+    store = session.store
+    if store.read_only:
+        raise ArcmarkError(f"{store.path}: the store is read-only; a model cannot be recorded")
     report(TrainProgress("reading"))
     train_docs, held_docs = split_held_out(reviewed_documents(session), options.held_out)
-    store = session.store
     version = next_model_version(store)
     root = models_folder(store)
     work = root / f".v{version}.partial"
@@ -111,38 +116,74 @@ def train_models(session: Session, options: TrainOptions, *,
     return result
 
 
-def _train(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
-           version: int, report, check) -> TrainResult:
+@dataclass
+class Prepared:
+    """The base model's pass over the reviewed documents, and the corpora and config
+    written for spaCy's loop."""
+
+    base: str
+    base_nlp: Any
+    train: list[Parsed]
+    held: list[Parsed]
+    untouched: set[str]
+    counts: dict[str, Any]
+    config: Any
+
+
+def prepare(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
+            report=lambda _p: None, check=lambda: None) -> Prepared:
+    """Parse the documents with the base pipeline and write work/train.spacy,
+    work/dev.spacy and work/training.cfg."""
     import spacy
 
     base = base_model(session, options.base)
     base_nlp = spacy.load(base)
     schema = session.schema
-    symmetric = {r.name for r in schema.relation_labels if r.symmetric}
-    parsed = _parse(base_nlp, [*train_docs, *held_docs], symmetric, report, check)
+    docs = [*train_docs, *held_docs]
+    parsed = _base_pass(base_nlp, docs, report, check)
     train, held = parsed[:len(train_docs)], parsed[len(train_docs):]
-    untouched = untouched_labels(base_nlp.get_pipe("ner").labels, train_docs) \
-        if options.rehearse else set()
+    # measured either way; taught only with rehearsal
+    untouched = untouched_labels(base_nlp.get_pipe("ner").labels, train_docs)
     work.mkdir(parents=True, exist_ok=True)
-    counts = _write_corpora(base_nlp, train, held, untouched, work)
+    counts = _write_corpora(base_nlp, train, held, untouched if options.rehearse else set(),
+                            work)
     config = training_config(base, work, labels=list(schema.entity_names), epochs=options.epochs,
                              train_docs=len(train), seed=options.seed)
-    config.to_disk(work / "config.cfg")
-    nlp = _run_spacy_training(config, report, check)
-    check()
-    report(TrainProgress("relations"))
-    learner = fit([f for p in train for f in p.features], [c for p in train for c in p.classes],
-                  seed=options.seed)
+    config.to_disk(work / TRAINING_CONFIG)
+    return Prepared(base, base_nlp, train, held, untouched, counts, config)
+
+
+def _train(session: Session, options: TrainOptions, train_docs, held_docs, work: Path,  # type: ignore[no-untyped-def]
+           version: int, report, check) -> TrainResult:
+    def stopped() -> bool:
+        try:
+            check()
+        except _Cancelled:
+            return True
+        return False
+
+    p = prepare(session, options, train_docs, held_docs, work, report, check)
+    # the relation side (parse, features, fit) runs on another thread while spaCy's loop
+    # trains the NER: with two cores, most of its time is hidden
+    symmetric = {r.name for r in session.schema.relation_labels if r.symmetric}
+    with ThreadPoolExecutor(1) as pool:
+        fitting = pool.submit(_relation_learner, p, symmetric, options.seed, stopped)
+        nlp = _run_spacy_training(p.config, report, check)
+        check()
+        report(TrainProgress("relations"))
+        learner = fitting.result()
     _save(nlp, learner, work, version)
     check()
     report(TrainProgress("saving"))
     from annotate.model_evaluation import held_out_scores
 
-    scores = held_out_scores(base_nlp, nlp, learner, train, held, schema.relation_labels,
-                             untouched, MIN_RELATION_SCORE)
-    counts.update(base=_base_name(base_nlp, base), base_package=base, epochs=options.epochs,
-                  rehearsed_labels=sorted(untouched), relations=sum(
-                      len(p.doc.relations) for p in train))
+    scores = held_out_scores(p.base_nlp, nlp, learner, p.train, p.held,
+                             session.schema.relation_labels, p.untouched, MIN_RELATION_SCORE)
+    counts = {**p.counts, "base": _base_name(p.base_nlp, p.base), "base_package": p.base,
+              "epochs": options.epochs,
+              "rehearsed_labels": sorted(p.untouched) if options.rehearse else [],
+              "untouched_labels": sorted(p.untouched),
+              "relations": sum(len(x.doc.relations) for x in p.train)}
     return TrainResult(version=version, counts=counts, scores=scores)
 
 
@@ -160,13 +201,25 @@ def _base_name(nlp: Any, base: str) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', Path(base).name)}@{meta.get('version', '0')}"
 
 
-def _parse(nlp, docs, symmetric, report, check) -> list[Parsed]:  # type: ignore[no-untyped-def]
+def _base_pass(nlp, docs, report, check) -> list[Parsed]:  # type: ignore[no-untyped-def]
+    """The base model's entities of every document (for rehearsal and its scores)."""
     out: list[Parsed] = []
-    for parsed in parse_reviewed(nlp, docs, symmetric):
-        out.append(parsed)
+    for doc, ents in zip(docs, base_entities(nlp, docs), strict=True):
+        out.append(Parsed(doc, ents))
         report(TrainProgress("parsing", len(out), len(docs)))
         check()
     return out
+
+
+def _relation_learner(p: Prepared, symmetric: set[str], seed: int,
+                      stop: Callable[[], bool]) -> dict[str, Any]:
+    """Parse the documents for the relation candidates and fit the learner (runs on its
+    own thread: the parser and scikit-learn's solver release the GIL for most of it)."""
+    add_relation_candidates(p.base_nlp, [*p.train, *p.held], symmetric, stop=stop)
+    if stop():
+        return {"kind": "constant", "classes": []}
+    return fit([f for x in p.train for f in x.features], [c for x in p.train for c in x.classes],
+               seed=seed)
 
 
 def _write_corpora(nlp: Any, train: list[Parsed], held: list[Parsed], untouched: set[str],
@@ -230,6 +283,13 @@ def _save(nlp: Any, learner: dict[str, Any], work: Path, version: int) -> None:
     nlp.meta["version"] = f"{version}.0.0"
     nlp.meta["description"] = "Trained by Arcmark on the store's reviewed documents."
     nlp.to_disk(work)
+    # the pipeline loads without Arcmark's training callbacks (training.cfg keeps them)
+    from spacy.util import load_config
+
+    config = load_config(work / "config.cfg")
+    config["nlp"]["after_pipeline_creation"] = None
+    config["training"]["logger"] = {"@loggers": "spacy.ConsoleLogger.v1", "progress_bar": False}
+    config.to_disk(work / "config.cfg")
     (work / RELATIONS_FILE).write_text(json.dumps(learner), encoding="utf-8")
     for name in ("train.spacy", "dev.spacy"):
         (work / name).unlink(missing_ok=True)

@@ -1,7 +1,7 @@
 """The functions Arcmark's training config names, registered in spaCy's registries.
 
 `spacy train CONFIG --code annotate/training_callbacks.py` runs the same config that
-`main.py train` writes beside each model (`config.cfg`), with the console logger.
+`main.py train` keeps beside each model (`training.cfg`), with the console logger.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Every component comes from the base pipeline (`source`); all but `ner` are frozen. The
 NER is set up by `arcmark.ner_setup.v1` (the schema's labels, `incorrect_spans_key`);
 progress goes to `arcmark.progress.v1`. The same file runs with the stock loop:
-`spacy train config.cfg --code annotate/training_callbacks.py
+`spacy train training.cfg --code annotate/training_callbacks.py
 --training.logger.@loggers spacy.ConsoleLogger.v1`.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from annotate.training_data import INCORRECT_SPANS_KEY
 
-BATCH_DOCS = 4  # documents per update: an analyst's corpus is small, updates should be many
+BATCH_DOCS = 2  # documents per update: an analyst's corpus is small, updates should be many
 
 
 def training_config(base: str, work: Path, *, labels: list[str], epochs: int, train_docs: int,

@@ -4,7 +4,7 @@ with features and classes for the relation learner.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,28 @@ def parse_reviewed(nlp: Any, docs: Sequence[ReviewedDoc], symmetric: set[str], *
         parsed = Parsed(reviewed, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
         _relation_candidates(doc, parsed, symmetric)
         yield parsed
+
+
+def base_entities(nlp: Any, docs: Sequence[ReviewedDoc], *, batch_size: int = 16
+                  ) -> Iterable[list[Span]]:
+    """The base model's entities of each document (only its NER runs)."""
+    with nlp.select_pipes(enable=[n for n in nlp.pipe_names if n == "ner"]):
+        for doc in nlp.pipe((d.text for d in docs), batch_size=batch_size):
+            yield [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+def add_relation_candidates(nlp: Any, parsed: Sequence[Parsed], symmetric: set[str], *,
+                            batch_size: int = 16, stop: Callable[[], bool] = lambda: False
+                            ) -> None:
+    """Fill each document's candidate pairs, features and classes from the parse (only
+    what the parse needs runs)."""
+    wanted = [n for n in nlp.pipe_names if n in ("tok2vec", "parser")]
+    with nlp.select_pipes(enable=wanted):
+        docs = nlp.pipe((p.doc.text for p in parsed), batch_size=batch_size)
+        for doc, item in zip(docs, parsed, strict=True):
+            if stop():  # training was cancelled
+                return
+            _relation_candidates(doc, item, symmetric)
 
 
 def _relation_candidates(doc: Any, parsed: Parsed, symmetric: set[str]) -> None:

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from storage.errors import StoreConflictError, translated
 from storage.reads import StoreReads
-from storage.tables import IDS_PER_STATEMENT, SINGULAR, TABLES, encode, now
+from storage.tables import IDS_PER_STATEMENT, SHAPES, SINGULAR, TABLES, encode, load_json, now
 from storage.text_index import index_row
 
 BULK_ROWS_PER_STATEMENT = 200
@@ -252,4 +252,4 @@ def _dump(row: dict[str, Any] | None) -> str | None:
 
 
 def _load(value: str | None) -> Any:
-    return None if value is None else json.loads(value)
+    return None if value is None else load_json(value, "history", SHAPES["row"])

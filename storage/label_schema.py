@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.errors import translated
+from storage.tables import SHAPES, load_json
 
 
 class StoreLabelSchema:
@@ -27,7 +28,8 @@ class StoreLabelSchema:
         entity = list(self.db.query("SELECT name, colour, key, description FROM entity_labels"
                                     " ORDER BY position"))
         relation = [
-            {**r, "heads": json.loads(r["heads"]), "tails": json.loads(r["tails"])}
+            {**r, "heads": load_json(r["heads"], "relation_labels.heads", SHAPES["labels"]),
+             "tails": load_json(r["tails"], "relation_labels.tails", SHAPES["labels"])}
             for r in self.db.query("SELECT name, kind, heads, tails, colour, key, description"
                                    " FROM relation_labels ORDER BY position")
         ]

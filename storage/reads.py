@@ -4,7 +4,6 @@
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,7 +13,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.errors import translated
-from storage.tables import IDS_PER_STATEMENT, REPEATED_COLUMNS, TABLES, decode
+from storage.tables import (
+    IDS_PER_STATEMENT, REPEATED_COLUMNS, SHAPES, TABLES, decode, load_json,
+)
 from storage.text_index import PackedSentences, byte_range, text_bytes
 
 
@@ -164,7 +165,8 @@ class StoreReads:
         row = self.db.execute("SELECT sentences FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             return None
-        return tuple((int(s), int(e)) for s, e in json.loads(row[0] or "[]"))
+        pairs = load_json(row[0] or "[]", "documents.sentences", SHAPES["sentences"])
+        return tuple((s, e) for s, e in pairs)
 
     @translated
     def relations_between(self, first: int, second: int) -> list[dict[str, Any]]:
@@ -189,15 +191,21 @@ class StoreReads:
 
     @translated
     def document_summaries(self) -> list[dict[str, Any]]:
-        sql = """
-            SELECT d.id, d.title, d.status, d.source, d.updated_at, length(d.text) AS length,
+        # the length from the document index: length(text) would read every text
+        length, join = ("coalesce(i.length, length(d.text))",
+                        "LEFT JOIN document_index i ON i.doc_id = d.id") \
+            if self._indexed else ("length(d.text)", "")
+        sql = f"""
+            SELECT d.id, d.title, d.status, d.source, d.updated_at, {length} AS length,
               (SELECT count(*) FROM entities e WHERE e.doc_id = d.id AND e.status != 'rejected')
                   AS entity_count,
               (SELECT count(*) FROM entities e WHERE e.doc_id = d.id AND e.status = 'suggested')
                   AS suggested_count,
               (SELECT count(*) FROM relations r WHERE r.doc_id = d.id AND r.status != 'rejected')
-                  AS relation_count
-            FROM documents d ORDER BY d.id"""
+                  AS relation_count,
+              (SELECT count(*) FROM relations r WHERE r.doc_id = d.id AND r.status = 'suggested')
+                  AS suggested_relation_count
+            FROM documents d {join} ORDER BY d.id"""
         return list(self.db.query(sql))
 
     @translated

@@ -151,8 +151,8 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns, StoreTeam):
             if self.read_only:
                 names = {m.name for m in pending}
                 if names <= DERIVED | READABLE_WITHOUT:
-                    # read the texts and sentences whole instead
-                    self._indexed = not names & DERIVED
+                    # without the document index, read the texts and sentences whole instead
+                    self._indexed = "m005_document_index" not in names
                     return
                 raise StoreError(f"{self.path}: the store needs an upgrade but is read-only")
             if applied:

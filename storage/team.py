@@ -50,6 +50,12 @@ class StoreTeam:
         return out
 
     @translated
+    def document_titles(self, doc_ids: Sequence[int]) -> dict[int, str]:
+        marks = ", ".join("?" * len(doc_ids))
+        return dict(self.db.execute(f"SELECT id, title FROM documents WHERE id IN ({marks})",
+                                    list(doc_ids)).fetchall())
+
+    @translated
     def hashes(self) -> dict[str, int]:
         """{content_hash: doc_id} of every document."""
         return dict(self.db.execute("SELECT content_hash, id FROM documents").fetchall())
@@ -105,6 +111,13 @@ class StoreTeam:
             "INSERT OR REPLACE INTO merged_rows (table_name, row_id, source_id, merged_at)"
             " VALUES (?, ?, ?, ?)", [(table, i, source_id, at) for i in ids])
 
-    def forget_merged(self, db: Database, table: str, ids: Sequence[int]) -> None:
+    def delete_merged(self, db: Database, table: str, ids: Sequence[int]) -> None:
+        """Delete rows a merge wrote (the analyst deleted them since), and their record."""
+        if table not in ("entities", "relations"):
+            raise ValueError(table)
+        for i in range(0, len(ids), IDS_PER_STATEMENT):
+            chunk = list(ids[i:i + IDS_PER_STATEMENT])
+            db.conn.execute(f"DELETE FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                            chunk)
         db.conn.executemany("DELETE FROM merged_rows WHERE table_name = ? AND row_id = ?",
                             [(table, i) for i in ids])

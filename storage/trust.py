@@ -81,11 +81,11 @@ def expected_objects(applied: tuple[str, ...]) -> dict[str, SchemaObject]:
         migrations.ensure_migrations_table(db)
         for name in applied:
             migration = known[name]
-            if migration.transactional:
-                with db.atomic():
-                    migration.fn(db)
-                    migrations._record_applied(db, name)
-            else:  # it manages its own transaction (e.g. a table rebuild)
+            if not migration.transactional:  # e.g. one that runs VACUUM
+                migration.fn(db)
+                migrations._record_applied(db, name)
+                continue
+            with db.atomic():
                 migration.fn(db)
                 migrations._record_applied(db, name)
         return schema_objects(db.conn)

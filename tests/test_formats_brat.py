@@ -25,16 +25,22 @@ def _lines(path: Path) -> dict[str, set]:
     """An .ann file as sets of equivalent lines, with ids replaced by what they point at."""
     rows = [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
-    triggers = {r[1].split()[0].split(":")[1] for r in rows if r[0].startswith("E")}
     key: dict[str, object] = {}
-    out: dict[str, set] = {"T": set(), "R": set(), "*": set(), "A": set(), "#": set()}
+    out: dict[str, set] = {k: set() for k in ("T", "R", "*", "A", "#", "E", "N")}
     for r in rows:
-        if r[0].startswith("T") and r[0] not in triggers:
+        if r[0].startswith("T"):
             label, offsets = r[1].split(" ", 1)
             key[r[0]] = (label, offsets)
             out["T"].add((label, offsets, r[2]))
     for r in rows:
-        if r[0].startswith("R"):
+        if r[0].startswith("E"):
+            key[r[0]] = ("event", key[r[1].split()[0].split(":")[1]])
+    for r in rows:
+        if r[0].startswith("E"):
+            kind, trigger = r[1].split()[0].split(":")
+            args = frozenset((a.split(":")[0], key[a.split(":")[1]]) for a in r[1].split()[1:])
+            out["E"].add((kind, key[trigger], args))
+        elif r[0].startswith("R"):
             label, a1, a2 = r[1].split()
             key[r[0]] = (label, key[a1.split(":")[1]], key[a2.split(":")[1]])
             out["R"].add(key[r[0]])
@@ -44,12 +50,13 @@ def _lines(path: Path) -> dict[str, set]:
     for r in rows:
         if r[0].startswith("A"):
             name, target, *value = r[1].split()
-            if target in key:
-                out["A"].add((name, key[target], tuple(value)))
+            out["A"].add((name, key[target], tuple(value)))
         elif r[0].startswith("#"):
-            target = r[1].split()[1]
-            if target in key:
-                out["#"].add((key[target], r[2]))
+            kind, target = r[1].split()
+            out["#"].add((kind, key[target], r[2]))
+        elif r[0].startswith("N"):
+            kind, target, reference = r[1].split()
+            out["N"].add((kind, key[target], reference, r[2]))
     return out
 
 
@@ -68,8 +75,9 @@ def _store(batches):
             for i, r in enumerate(rec for b in batches for rec in b.records)]
 
 
-def test_brat_news_round_trip_keeps_every_T_R_star_A_and_note_line(tmp_path):
-    """Importing brat-news and exporting it again gives equivalent T, R, *, A and # lines."""
+def test_brat_news_round_trip_keeps_every_line(tmp_path):
+    """Importing brat-news and exporting it again gives equivalent T, R, *, A, #, E and N
+    lines: events, normalizations, attributes and notes on events included."""
     batches, merged = _import_folder(BRAT_NEWS)
     assert len(batches) == 13  # the .ann/.txt pairs; README-like .md files are not documents
     report = export_corpus("brat", _store(batches), merged, tmp_path / "out")
@@ -80,26 +88,37 @@ def test_brat_news_round_trip_keeps_every_T_R_star_A_and_note_line(tmp_path):
         assert (exported.with_suffix(".txt").read_bytes()
                 == original.with_suffix(".txt").read_bytes())
     assert sum(len(_lines(p)["*"]) for p in BRAT_NEWS.glob("*.ann")) == 2
+    assert sum(len(_lines(p)["E"]) for p in BRAT_NEWS.glob("*.ann")) >= 20
+    assert sum(len(_lines(p)["N"]) for p in BRAT_NEWS.glob("*.ann")) == 1
 
 
-def test_brat_news_events_and_normalizations_are_reported(tmp_path):
-    """What Arcmark cannot hold (events, their triggers, N lines) is counted, never dropped."""
+def test_brat_news_events_are_triggers_with_role_relations(tmp_path):
+    """An E line is its trigger entity plus one relation per role; N is kept on its entity;
+    nothing is reported lost."""
     notes = {b.source.name: b.notes for b in read_path(BRAT_NEWS, schema=SCHEMA)}
-    assert notes["000-introduction.ann"] == (
-        "1 event (E) annotation(s) not imported",
-        "1 event trigger (T) span(s) not imported with their events",
-        "1 attribute(s) on events not imported",
-        "1 normalization (N) annotation(s) not imported")
-    assert "10 event (E) annotation(s) not imported" in notes["100-attribute_annotation.ann"]
-    assert "1 note(s) on events not imported" in notes["110-note_annotation.ann"]
-    assert notes["040-text_span_annotation.ann"] == ()
+    assert all(n == () or all("added to the schema" in x for x in n) for n in notes.values())
+    (batch,) = [b for b in read_path(BRAT_NEWS, schema=SCHEMA)
+                if b.source.name == "000-introduction.ann"]
+    (rec,) = batch.records
+    ents = rec.entities
+    trigger = next(i for i, e in enumerate(ents) if e.label == "Transfer-money")
+    roles = sorted((r.label, rec.text[ents[r.tail].start:ents[r.tail].end])
+                   for r in rec.relations if r.head == trigger)
+    assert [label for label, _ in roles] == ["Beneficiary-Arg", "Giver-Arg", "Money-Arg",
+                                             "Recipient-Arg"]
+    assert rec.meta["brat"]["normalizations"] == [
+        {"start": ents[4].start, "end": ents[4].end, "label": ents[4].label,
+         "type": "Reference", "reference": "Wikipedia:64488", "text": "Carlos Salinas de Gortari"}]
+    assert rec.meta["brat"]["event_attributes"][0]["name"] == "Confidence"
 
 
 def test_brat_news_schema_comes_from_annotation_conf():
     """annotation.conf labels, Arg types, the symmetric-transitive Alias and visual.conf colours."""
     batch = next(iter(read_path(BRAT_NEWS, schema=SCHEMA)))
     schema = batch.schema
-    assert schema.entity_names == ("Person", "Organization", "GPE", "Money")
+    assert schema.entity_names[:4] == ("Person", "Organization", "GPE", "Money")
+    assert {"Merge-org", "Report", "Transfer-money"} <= set(schema.entity_names[4:])  # events
+    assert {"Org-Arg", "Event-Arg"} <= set(schema.relation_names)  # event roles
     alias = schema.relation("Alias")
     assert alias.kind == "symmetric_transitive" and alias.heads == ("Person",)
     located = schema.relation("Located")

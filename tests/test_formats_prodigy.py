@@ -115,3 +115,59 @@ def test_jsonl_and_prodigy_exports_both_import_back(session, tmp_path, store):
             again = Session(other, annotator="tester")
             assert import_path(again, out).errors == []
             assert annotations(again) == expected, fmt
+
+
+def test_jsonl_round_trip_through_a_new_store_keeps_what_the_readme_says(session, tmp_path):
+    """Store -> jsonl -> a new store -> jsonl: every field is the same except the ids the new
+    store gives, the documents' own created/updated times (the time of the import) and the
+    file name added to meta.sources."""
+    from annotate.session import Session
+    from storage.store import Store
+
+    import_path(session, ANNOTATIONS)
+    first = tmp_path / "first.jsonl"
+    export_path(session, "jsonl", first)
+    with Store(tmp_path / "b.db") as other:
+        again = Session(other, annotator="someone-else")
+        import_path(again, first)
+        second = tmp_path / "second.jsonl"
+        export_path(again, "jsonl", second)
+
+    def comparable(line: str) -> dict:
+        rec = json.loads(line)
+        for item in rec["spans"] + rec["relations"]:
+            item.pop("id")
+            item.pop("head_id", None), item.pop("child_id", None)
+        ours = rec["_arcmark"]
+        for key in ("id", "created_at", "updated_at"):
+            ours.pop(key)
+        for meta in (rec["meta"], ours["meta"]):
+            meta["sources"] = [s["source"] for s in meta["sources"]]
+        return rec
+
+    a = [comparable(line) for line in first.read_text(encoding="utf-8").splitlines()]
+    b = [comparable(line) for line in second.read_text(encoding="utf-8").splitlines()]
+    assert [r["meta"]["sources"] for r in b] == [["annotations.jsonl", "first.jsonl"]] * 20
+    for r in b:
+        r["meta"]["sources"] = r["_arcmark"]["meta"]["sources"] = ["annotations.jsonl"]
+    assert a == b
+
+
+def test_cli_strict_labels_refuses_and_the_default_adds_with_a_note(tmp_path):
+    """`import --strict-labels`: one line, exit 1, nothing stored; without it the labels join
+    the schema and stderr names them."""
+    root = Path(__file__).resolve().parent.parent
+    db = tmp_path / "c.db"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(root / "main.py"), "import", "--db", str(db),
+                               *args, str(ANNOTATIONS)], capture_output=True, text=True,
+                              timeout=300, cwd=tmp_path)
+
+    strict = run("--strict-labels")
+    assert strict.returncode == 1
+    assert "arcmark: annotations.jsonl:1: label 'GGP' is not in the schema" in strict.stderr
+    assert "0 new documents" in strict.stdout
+    plain = run()
+    assert plain.returncode == 0 and "20 new documents" in plain.stdout
+    assert "label(s) added to the schema: 'GGP'" in plain.stderr

@@ -33,8 +33,9 @@ def _out(tmp_path, fmt):
 
 
 def test_names():
-    assert exporter_names() == ["brat", "conll", "csv", "csv-raw", "graphml", "jsonl", "prodigy", "spacy"]
-    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano",
+    assert exporter_names() == ["brat", "conll", "csv", "csv-raw", "doccano", "graphml", "jsonl",
+                                "labelstudio", "prodigy", "spacy", "xmi"]
+    assert importer_names() == ["text", "jsonl", "prodigy", "brat", "doccano", "labelstudio", "xmi",
                                 "html", "pdf", "docx", "eml"]
 
 

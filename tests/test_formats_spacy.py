@@ -63,6 +63,8 @@ def test_docbin_loads_with_entities_spans_and_relations(tmp_path):
     assert (report.entities, report.relations) == (4, 2)
     assert report.notes == [
         "2 accepted entities left out of doc.ents (overlaps)",
+        "1 entities widened to token boundaries (spaCy spans hold whole tokens; doc.spans "
+        "attrs char_offsets keep the exact ones)",
         "2 accepted relations left out of doc._.rel (an entity not in doc.ents)"]
 
 
@@ -72,3 +74,15 @@ def test_entity_boundaries_inside_tokens_expand_to_whole_tokens(tmp_path):
     export_corpus("spacy", [to_annotated_document(rec)], SCHEMA, out)
     (doc,) = _load(out)
     assert [(e.text, e.start_char, e.end_char) for e in doc.ents] == [("Russia", 8, 14)]
+
+
+def test_entities_widened_to_tokens_are_counted(tmp_path):
+    """CD4 inside "CD4(+)" becomes the whole token in spaCy: the report counts it."""
+    text = "CD4(+) T cells and Russia."
+    rec = DocumentRecord(text=text, entities=(EntityRecord(0, 3, "PRODUCT"),
+                                              EntityRecord(19, 25, "GPE")))
+    report = export_corpus("spacy", [to_annotated_document(rec)], SCHEMA, tmp_path / "x.spacy")
+    (doc,) = _load(tmp_path / "x.spacy")
+    assert doc.ents[0].text != "CD4"
+    assert report.notes == ["1 entities widened to token boundaries (spaCy spans hold whole "
+                            "tokens; doc.spans attrs char_offsets keep the exact ones)"]

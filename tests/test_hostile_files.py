@@ -16,8 +16,8 @@ import pytest
 
 from annotate.corpus_io import export_path, import_path
 from annotate.formats import count_sources
-from annotate.model import DocumentRecord, EntityRecord, RelationRecord, ValidationError
-from annotate.search import SearchError, search
+from annotate.model import DocumentRecord, EntityRecord, RelationRecord
+from annotate.search import DocumentFilter, SearchError, first_match, matching_documents, search
 from tests.conftest import ROOT
 
 
@@ -178,12 +178,17 @@ def test_jsonl_export_of_a_store_holding_nan_is_one_line(session, tmp_path):
 
 @pytest.mark.parametrize("char", ["\x00", "\x01", "\x02", "\x03", "\x1f", "\ufffe"])
 def test_control_characters_are_refused_by_every_importer(session, tmp_path, char):
-    """JSONL stored NUL while .txt refused it: now every importer refuses such text."""
+    """JSONL stored NUL while .txt refused it: now every file import (JSONL, brat) refuses
+    such text in one line."""
     path = write_jsonl(tmp_path / "c.jsonl", {"text": f"Iran{char} met Turkey."})
     report = import_path(session, path)
     assert len(report.errors) == 1 and f"U+{ord(char):04X}" in report.errors[0]
-    with pytest.raises(ValidationError):
-        session.import_records([DocumentRecord(text=f"Moscow{char}.")])
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "a.txt").write_text(f"Moscow{char} met Ankara.", encoding="utf-8")
+    (brat / "a.ann").write_text("T1\tGPE 0 6\tMoscow\n", encoding="utf-8")
+    report = import_path(session, brat)
+    assert len(report.errors) == 1 and f"U+{ord(char):04X}" in report.errors[0]
     assert counts(session) == (0, 0, 0)
 
 
@@ -242,12 +247,16 @@ def test_a_leading_not_is_refused_with_one_line(session, news):
 @pytest.mark.parametrize("query", ["Rus\x00sia", "\x00", "Russia\x02\x03", "Russ\udcffia",
                                    '"Rus\x00', "NOT\x00Russia x"])
 def test_control_characters_and_bad_bytes_in_a_query_never_crash(session, news, query):
-    """A NUL pasted into the search box or undecodable bytes from a command line search
-    like spaces (or are refused as one line), never an unexpected error."""
+    """A NUL pasted into the search box (which opened the unexpected-error dialog: the
+    full-text index read "unterminated string") or undecodable bytes from a command line
+    search like spaces, or are refused as one line; opening a hit and the entity filter too."""
     try:
         search(session, query)
     except SearchError as exc:
         assert "\n" not in str(exc)
+    for doc in news:
+        first_match(session, doc, query)
+    matching_documents(session, DocumentFilter(entity=query))
 
 
 def test_non_utf8_bytes_on_the_command_line_are_no_traceback(tmp_path, session, news):

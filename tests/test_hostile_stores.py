@@ -301,3 +301,79 @@ def test_fuzz_store_on_the_command_line_is_one_line(clean_store, tmp_path):
     before = digest(path)
     one_line(run("search", "--db", str(path), "Russia"), "not opened")
     assert digest(path) == before
+
+
+# --- values another program wrote into a store of the right schema ------------------------
+
+
+@pytest.mark.parametrize(("sql", "where"), [
+    ("UPDATE documents SET meta = '{'", "documents.meta"),
+    ("UPDATE documents SET meta = '[1, 2]'", "documents.meta"),
+    ("UPDATE documents SET sentences = 'nope'", "documents.sentences"),
+    ("UPDATE relation_labels SET heads = '{\"a\": 1}'", "relation_labels.heads"),
+])
+def test_json_columns_that_are_not_our_json_are_one_line(clean_store, tmp_path, sql, where):
+    """A JSON column holding something else is a StoreDamagedError naming the column, on
+    every command, not a traceback."""
+    path = tampered(clean_store, tmp_path, sql)
+    before = digest(path)
+    for args in (["export", "--format", "jsonl", "--out", str(tmp_path / "o.jsonl")],
+                 ["stats"]):
+        result = run(args[0], "--db", str(path), *args[1:])
+        if result.returncode:
+            one_line(result, where)
+    assert digest(path) == before
+
+
+VALUES = st.sampled_from([None, -1, 0, 10**12, 3.5, "", "x", "{", "[1,2]", '{"a": NaN}',
+                          b"\x00\xff", "[[5,2]]", '"s"'])
+COLUMNS = st.sampled_from([
+    ("documents", c) for c in ("title", "source", "meta", "sentences", "status", "created_at")
+] + [("entities", c) for c in ("start", "end", "label", "text", "origin", "annotator")] + [
+    ("relations", c) for c in ("label", "directed", "note", "evidence_start", "head_id")
+] + [("relation_labels", c) for c in ("heads", "kind")] + [("entity_labels", "colour")])
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=COLUMNS, value=VALUES)
+def test_fuzz_values_written_by_another_program_never_give_a_traceback(
+        rich_store, tmp_path_factory, column, value):
+    """Any value put into any column of a real store (constraints switched off, as another
+    program may): `export` either works or answers one line, and the store is unchanged."""
+    folder = tmp_path_factory.mktemp("values")
+    path = folder / "theirs.db"
+    shutil.copy(rich_store, path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    try:
+        conn.execute(f'UPDATE {column[0]} SET "{column[1]}" = ?', [value])
+        conn.commit()
+    except sqlite3.Error:
+        return  # NOT NULL or UNIQUE kept it out
+    finally:
+        conn.close()
+    before = digest(path)
+    result = run("export", "--db", str(path), "--format", "jsonl", "--out",
+                 str(folder / "out.jsonl"))
+    assert "Traceback" not in result.stderr, result.stderr
+    if result.returncode:
+        one_line(result)
+    assert digest(path) == before
+
+
+@pytest.fixture(scope="module")
+def rich_store(tmp_path_factory) -> Path:
+    """A store with entities and a relation with evidence."""
+    path = tmp_path_factory.mktemp("rich") / "rich.db"
+    with Store(path) as store:
+        session = Session(store, annotator="owner")
+        session.import_records([DocumentRecord(text="Russia and Turkey met in Astana.",
+                                               sentences=((0, 32),))])
+        a = session.add_entity(1, 0, 6, "GPE").entities[0]
+        b = session.add_entity(1, 11, 17, "GPE").entities[0]
+        session.add_relation(a, b, "ALLY_OF", note="seen")
+        store.db.execute("UPDATE relations SET evidence_start = 0, evidence_end = 32")
+        store.db.conn.commit()
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path

@@ -63,6 +63,9 @@ BAD_FILES = {
     "bad-line.jsonl": ((json.dumps(GOOD_RECORD) + "\n{oops\n").encode(), "bad-line.jsonl:2"),
     "out-of-range.jsonl": (json.dumps({"text": "Short.", "spans": [
         {"start": 2, "end": 60, "label": "GPE"}]}).encode(), "beyond the text"),
+    # a label the schema lacks joins it (see test_formats_prodigy); one that is no label fails
+    "unknown-label.jsonl": (json.dumps({"text": "Short.", "spans": [
+        {"start": 0, "end": 5, "label": ["NOT_A_LABEL"]}]}).encode(), "NOT_A_LABEL"),
     "surrogate.jsonl": (b'{"text": "Russia \\ud800 and Turkey."}\n', "lone surrogate"),
     "cp1251.jsonl": (json.dumps({"text": RUSSIAN}, ensure_ascii=False).encode("cp1251"),
                      "--encoding"),
@@ -92,36 +95,6 @@ def test_bad_file_through_import_path_is_reported_not_raised(tmp_path, session, 
     report = import_path(session, path)
     assert report.files_ok == [] and len(report.errors) == 1
     assert expected in report.errors[0] and "\n" not in report.errors[0]
-    assert session.store.document_ids() == [] and session.store.rows("entities") == []
-
-
-UNKNOWN_LABEL = json.dumps({"text": "Short.", "spans": [
-    {"start": 0, "end": 5, "label": "NOT_A_LABEL"}]}).encode()
-
-
-def test_an_unknown_label_under_strict_labels_is_one_line_and_changes_nothing(tmp_path, seeded_db):
-    """--strict-labels refuses a label the schema lacks: one line, exit 1, store unchanged;
-    without it the label joins the schema with a note naming it."""
-    path = tmp_path / "unknown-label.jsonl"
-    path.write_bytes(UNKNOWN_LABEL)
-    before = dump(seeded_db)
-    result = run("import", "--db", str(seeded_db), "--strict-labels", str(path))
-    lines = error_lines(result)
-    assert result.returncode == 1
-    assert len(lines) == 1 and lines[0].startswith("arcmark: unknown-label.jsonl")
-    assert "NOT_A_LABEL" in lines[0] and dump(seeded_db) == before
-    result = run("import", "--db", str(seeded_db), str(path))
-    assert result.returncode == 0 and "NOT_A_LABEL" in result.stderr
-    assert dump(seeded_db) != before
-
-
-def test_an_unknown_label_under_strict_labels_is_reported_not_raised(tmp_path, session):
-    """The window's path with strict labels: one error line; nothing is stored."""
-    path = tmp_path / "unknown-label.jsonl"
-    path.write_bytes(UNKNOWN_LABEL)
-    report = import_path(session, path, strict_labels=True)
-    assert report.files_ok == [] and len(report.errors) == 1
-    assert "NOT_A_LABEL" in report.errors[0] and "\n" not in report.errors[0]
     assert session.store.document_ids() == [] and session.store.rows("entities") == []
 
 

@@ -10,11 +10,14 @@ import sys
 import krippendorff
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 from annotate.model import DocumentRecord, EntityRecord, RelationRecord
 from annotate.session import Session
 from annotate.team.agreement import ALL_LABELS, agreement
+from annotate.team.agreement_data import TOKEN, _token_bounds
 from annotate.team.merge import merge_stores
 from storage.store import Store
 from tests.helpers.team_stores import analyst_store
@@ -164,3 +167,12 @@ def test_the_command_prints_the_figures_as_json(team):
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == json.loads(json.dumps(agreement(team).to_dict()))
+
+
+@given(st.text(alphabet=st.sampled_from("ab_ 9.,\n\t—éß中\u0301\u00a0\U0001F600-\x7f\x85\u2028"),
+               max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_tokens_are_those_the_token_pattern_finds(text):
+    """The vectorised tokenizer finds exactly the spans of `\\w+|[^\\w\\s]`."""
+    starts, ends = _token_bounds(text)
+    assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in TOKEN.finditer(text)]

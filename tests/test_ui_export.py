@@ -24,9 +24,10 @@ def window(qtbot, session):
     return win
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "spacy", "brat", "conll", "csv", "graphml"])
+@pytest.mark.parametrize("fmt", ["jsonl", "spacy", "brat", "conll", "csv", "graphml", "prodigy",
+                                 "doccano", "labelstudio", "xmi"])
 def test_every_format_exports_from_the_window(qtbot, window, tmp_path, fmt):
-    out = tmp_path / ("out" if fmt in ("brat", "csv") else f"out.{fmt}")
+    out = tmp_path / ("out" if fmt in ("brat", "csv", "xmi") else f"out.{fmt}")
     with qtbot.waitSignal(window.runner.job_finished, timeout=120_000):
         window.export(fmt, out)
     assert out.exists()
@@ -41,6 +42,14 @@ def test_every_format_exports_from_the_window(qtbot, window, tmp_path, fmt):
         assert len(list(out.glob("*.ann"))) == 1 and (out / "annotation.conf").exists()
     elif fmt == "csv":
         assert {p.name for p in out.iterdir()} == {"entities.csv", "relations.csv"}
+    elif fmt in ("prodigy", "doccano"):
+        record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+        assert record["relations"] and record["text"].startswith(record["text"][:10])
+    elif fmt == "labelstudio":
+        (task,) = json.loads(out.read_text(encoding="utf-8"))
+        assert task["annotations"][0]["result"]
+    elif fmt == "xmi":
+        assert (out / "TypeSystem.xml").exists() and len(list(out.glob("*.xmi"))) == 1
 
 
 def test_status_filter_and_the_dialog(qtbot, window, tmp_path):
@@ -49,6 +58,8 @@ def test_status_filter_and_the_dialog(qtbot, window, tmp_path):
     assert [dialog.format.itemData(i) for i in range(dialog.format.count())] == exporter_names()
     dialog.format.setCurrentIndex(exporter_names().index("brat"))
     assert dialog.request().out == tmp_path / "arcmark-brat" and "folder" in dialog.hint.text()
+    dialog.format.setCurrentIndex(exporter_names().index("labelstudio"))
+    assert dialog.request().out == tmp_path / "arcmark-labelstudio.json"
     dialog.format.setCurrentIndex(exporter_names().index("jsonl"))
     dialog.status.setCurrentIndex(2)  # in progress: the example is done
     request = dialog.request()

@@ -170,3 +170,30 @@ def test_the_note_field_is_a_line_edit_committing_on_enter(qtbot, window):
     qtbot.keyClick(note, Qt.Key.Key_Return)
     assert window.session.relation(rid).note == "air strikes"
     assert window.relation_ui.table.source.row(rid).note == "air strikes"
+
+
+def test_a_brat_normalization_shows_as_the_entitys_knowledge_base_reference(qtbot, session,
+                                                                          tmp_path):
+    """An imported N line: selecting its entity shows the reference; another entity none."""
+    from annotate.corpus_io import import_path
+
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "doc.txt").write_text("Carlos Salinas met Bush.", encoding="utf-8")
+    (folder / "doc.ann").write_text(
+        "T1\tPERSON 0 14\tCarlos Salinas\nT2\tPERSON 19 23\tBush\n"
+        "N1\tReference T1 Wikipedia:64488\tCarlos Salinas de Gortari\n", encoding="utf-8")
+    import_path(session, folder)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: len(window.view.spans()) == 2)
+    spans = window.view.spans()
+    shown = window.relation_ui.inspector.entity
+    window.review.select(next(i for i, s in spans.items() if s.start == 0))
+    assert shown.references.isVisible()
+    assert shown.references.text() == "Knowledge base: Wikipedia:64488 (Carlos Salinas de Gortari)"
+    window.review.select(next(i for i, s in spans.items() if s.start == 19))
+    assert not shown.references.isVisible() and shown.references.text() == ""

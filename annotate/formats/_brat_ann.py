@@ -3,12 +3,15 @@
 What maps onto Arcmark: `T` entities (a discontinuous span becomes its whole extent, noted
 unless the gaps are only line breaks, which is how brat splits a span across lines),
 `R` relations (Arg1 = head, Arg2 = tail), `*` sets (a symmetric-transitive relation between
-consecutive members), `A Status X value` and `A Confidence R value` with Arcmark's values,
-`#` notes on relations. Kept in the document's meta under "brat" so an export writes them
-back: other attributes (`entity_attributes`, `relation_attributes`) and notes on entities
-(`entity_notes`), each keyed by the annotation's offsets and label.
-Not representable, counted in the batch's notes: `E` events with their trigger `T` spans
-and the attributes and notes on them, `N` normalizations, relations that involve events.
+consecutive members; a member named twice counts once, a set of fewer than two members is
+skipped and its line noted), `A Status X value` and `A Confidence R value` with Arcmark's
+values, `#` AnnotatorNotes on relations. `E` events: the trigger `T` is an entity of the
+event type and each role a relation from the trigger to its argument (the argument's
+trigger when it is an event), labelled with the role without its number (`Org-Arg2` ->
+`Org-Arg`). Kept in the document's meta under "brat" so an export writes them back (see
+`_brat_events`): the events, other attributes and notes of any type on entities, relations
+and events, and `N` normalizations (knowledge-base references on entities), each keyed by
+the annotation's offsets and label. An id used twice refuses the file, as brat does.
 """
 from __future__ import annotations
 
@@ -28,6 +31,13 @@ from annotate.schema import Schema
 
 from ._common import RecordError, check_entity_label, check_relation_label, relation_kind
 
+NOTE = "AnnotatorNotes"  # brat's own note type; a relation's note in Arcmark
+
+
+def event_role(role: str) -> str:
+    """The relation label of an event role: without brat's number (`Org-Arg2` -> `Org-Arg`)."""
+    return role.rstrip("0123456789") or role
+
 
 class LineError(RecordError):
     def __init__(self, number: int, message: str) -> None:
@@ -42,10 +52,12 @@ class _Ann:
         default_factory=dict)
     relations: list[tuple[int, str, str, str, str]] = field(default_factory=list)
     equivs: list[tuple[int, str, list[str]]] = field(default_factory=list)
-    events: dict[str, str] = field(default_factory=dict)  # E id -> trigger T id
+    # E id -> (line, event type, trigger T id, [(role, argument id)])
+    events: dict[str, tuple[int, str, str, list[tuple[str, str]]]] = field(default_factory=dict)
     attributes: list[tuple[int, str, str, str | None]] = field(default_factory=list)
-    notes: list[tuple[int, str, str]] = field(default_factory=list)
-    normalizations: int = 0
+    notes: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, type, target
+    # line, type, target, reference, text
+    normalizations: list[tuple[int, str, str, str, str]] = field(default_factory=list)
 
 
 def _split(number: int, line: str) -> tuple[str, str, str]:
@@ -102,15 +114,21 @@ def _parse_line(parsed: _Ann, number: int, ident: str, body: str, rest: str) -> 
         label, *members = body.split()
         parsed.equivs.append((number, label, members))
     elif kind == "E":
-        trigger = body.split()[0].partition(":")[2]
-        parsed.events[ident] = trigger
+        head, *args = body.split()
+        event_type, _, trigger = head.partition(":")
+        if not trigger or any(":" not in a for a in args):
+            raise LineError(number, "event without TYPE:TRIGGER and ROLE:ID arguments")
+        parsed.events[ident] = (number, event_type, trigger,
+                                [tuple(a.split(":", 1)) for a in args])  # type: ignore[misc]
     elif kind in ("A", "M"):
         name, target, *value = body.split()
         parsed.attributes.append((number, name, target, value[0] if value else None))
     elif kind == "#":
-        parsed.notes.append((number, body.split()[-1], rest))
+        note_type, *targets = body.split()
+        parsed.notes.append((number, note_type, targets[-1], rest))
     elif kind == "N":
-        parsed.normalizations += 1
+        norm_type, target, reference = body.split()
+        parsed.normalizations.append((number, norm_type, target, reference, rest))
     else:
         raise LineError(number, f"unknown annotation kind {ident!r}")
 
@@ -126,31 +144,54 @@ class _Builder:
         self.entities: dict[str, dict[str, Any]] = {}
         self.relations: dict[str, dict[str, Any]] = {}
         self.brat_meta: dict[str, list[dict[str, Any]]] = {}
+        self.trigger_of: dict[str, str] = {}
+        self.degenerate: list[int] = []  # lines of `*` sets with fewer than two members
 
     def build(self, parsed: _Ann) -> tuple[tuple[EntityRecord, ...], tuple[RelationRecord, ...]]:
-        triggers = set(parsed.events.values())
-        entity_names = self.schema.entity_names + (
-            self.declared.entity_names if self.declared else ())
         for ident, (number, label, fragments, covered) in parsed.text_bounds.items():
-            if ident in triggers or (label in self.event_types and label not in entity_names):
-                self.counts["trigger"] += 1
-                continue
             self._entity(ident, number, label, fragments, covered)
-        events = set(parsed.events) | triggers | {i for i, (_, label, _, _) in
-                                                 parsed.text_bounds.items()
-                                                 if i not in self.entities}
-        self.counts["event"] += len(parsed.events)
-        self.counts["normalization"] += parsed.normalizations
+        # an event stands for its trigger wherever it is an argument or a target
+        self.trigger_of = {e: trigger for e, (_, _, trigger, _) in parsed.events.items()}
+        for ident, (number, event_type, trigger, args) in parsed.events.items():
+            self._event(ident, number, event_type, trigger, args)
         for number, ident, label, head, tail in parsed.relations:
-            self._relation(number, ident, label, head, tail, events)
+            self._relation(number, ident, label, head, tail)
         for number, label, members in parsed.equivs:
-            for i, (head, tail) in enumerate(zip(members, members[1:])):
-                self._relation(number, f"*{number}.{i}", label, head, tail, events, equiv=True)
+            self._equiv(number, label, members)
         for number, name, target, value in parsed.attributes:
-            self._attribute(number, name, target, value, events)
-        for number, target, note in parsed.notes:
-            self._note(number, target, note, events)
+            self._attribute(number, name, target, value)
+        for number, note_type, target, note in parsed.notes:
+            self._note(number, note_type, target, note)
+        for number, norm_type, target, reference, text in parsed.normalizations:
+            if target not in self.entities:
+                raise LineError(number, f"normalization refers to a missing span {target[:40]!r}")
+            self._keep("normalizations", {**_key(self.entities[target]), "type": norm_type,
+                                          "reference": reference, "text": text})
         return self._records()
+
+    def _event(self, ident: str, number: int, event_type: str, trigger: str,
+               args: list[tuple[str, str]]) -> None:
+        if trigger not in self.entities:
+            raise LineError(number, f"event trigger {trigger[:40]!r} is not a span")
+        kept = []
+        for i, (role, target) in enumerate(args):
+            argument = self.trigger_of.get(target, target)
+            if argument not in self.entities:
+                raise LineError(number, f"event argument {target[:40]!r} is missing")
+            label = event_role(role)
+            self._relation(number, f"{ident}.{i}", label, trigger, argument, role=True)
+            kept.append([role, _triple(self.entities[argument]), target in self.trigger_of])
+        self._keep("events", {"type": event_type, "trigger": _triple(self.entities[trigger]),
+                              "args": kept})
+
+    def _equiv(self, number: int, label: str, members: list[str]) -> None:
+        distinct = list(dict.fromkeys(self.trigger_of.get(m, m) for m in members))
+        if len(distinct) < 2:
+            self.counts["degenerate set"] += 1
+            self.degenerate.append(number)
+            return
+        for i, (head, tail) in enumerate(zip(distinct, distinct[1:])):
+            self._relation(number, f"*{number}.{i}", label, head, tail, equiv=True)
 
     def _entity(self, ident: str, number: int, label: str, fragments: list[tuple[int, int]],
                 covered: str) -> None:
@@ -174,36 +215,35 @@ class _Builder:
         self.entities[ident] = {"start": start, "end": end, "label": label, "status": "accepted"}
 
     def _relation(self, number: int, ident: str, label: str, head: str, tail: str,
-                  events: set[str], equiv: bool = False) -> None:
-        if head in events or tail in events:
-            self.counts["event relation"] += 1
-            return
+                  equiv: bool = False, role: bool = False) -> None:
+        head, tail = self.trigger_of.get(head, head), self.trigger_of.get(tail, tail)
         if head not in self.entities or tail not in self.entities:
             raise LineError(number, "relation refers to a missing span")
+        if head == tail:
+            raise LineError(number, f"relation links {head[:40]!r} to itself")
         try:
             check_relation_label(label, self.schema, self.declared)
         except RecordError as exc:
             raise LineError(number, str(exc)) from None
-        directed = not equiv and relation_kind(label, self.schema, self.declared) == "directed"
+        directed = role or (not equiv and
+                            relation_kind(label, self.schema, self.declared) == "directed")
         self.relations[ident] = {"head": head, "tail": tail, "label": label, "directed": directed,
-                               "status": "accepted", "confidence": None, "notes": []}
+                                 "status": "accepted", "confidence": None, "notes": []}
 
-    def _target(self, number: int, target: str, events: set[str], what: str
-                ) -> dict[str, Any] | None:
-        if target in events:
-            self.counts[f"event {what}"] += 1
-            return None
+    def _target(self, number: int, target: str, what: str) -> dict[str, Any]:
+        if target in self.trigger_of:
+            return {"event": self.entities[self.trigger_of[target]]}
         if target in self.entities:
             return self.entities[target]
         relation = self.relations.get(target) if target[:1] == "R" else None
         if relation is None:
-            raise LineError(number, f"{what} refers to a missing annotation {target!r}")
+            raise LineError(number, f"{what} refers to a missing annotation {target[:40]!r}")
         return relation
 
-    def _attribute(self, number: int, name: str, target: str, value: str | None,
-                   events: set[str]) -> None:
-        found = self._target(number, target, events, "attribute")
-        if found is None:
+    def _attribute(self, number: int, name: str, target: str, value: str | None) -> None:
+        found = self._target(number, target, "attribute")
+        if "event" in found:
+            self._keep("event_attributes", {**_key(found["event"]), "name": name, "value": value})
             return
         is_entity = "start" in found
         if name == "Status" and value in (ENTITY_STATUSES if is_entity else RELATION_STATUSES):
@@ -216,14 +256,17 @@ class _Builder:
             self._keep("relation_attributes", {**self._relation_key(found), "name": name,
                                                "value": value})
 
-    def _note(self, number: int, target: str, note: str, events: set[str]) -> None:
-        found = self._target(number, target, events, "note")
-        if found is None:
-            return
-        if "start" in found:
-            self._keep("entity_notes", {**_key(found), "note": note})
-        else:
+    def _note(self, number: int, note_type: str, target: str, note: str) -> None:
+        found = self._target(number, target, "note")
+        if "event" in found:
+            self._keep("event_notes", {**_key(found["event"]), "type": note_type, "note": note})
+        elif "start" in found:
+            self._keep("entity_notes", {**_key(found), "type": note_type, "note": note})
+        elif note_type == NOTE:
             found["notes"].append(note)
+        else:
+            self._keep("relation_notes", {**self._relation_key(found), "type": note_type,
+                                          "note": note})
 
     def _keep(self, kind: str, item: dict[str, Any]) -> None:
         self.brat_meta.setdefault(kind, []).append(item)
@@ -257,8 +300,9 @@ def _flat(text: str) -> str:
 
 def build_record(text: str, ann: str, schema: Schema, declared: Schema | None,
                  event_types: set[str], title: str, source: str, meta: dict[str, Any]
-                 ) -> tuple[DocumentRecord, Counter[str]]:
-    """The document with its annotations and the counts of what was left out (LineError)."""
+                 ) -> tuple[DocumentRecord, Counter[str], list[int]]:
+    """The document with its annotations, the counts of what was changed on the way and
+    the lines of the `*` sets skipped (LineError for a bad line)."""
     parsed = parse_ann(ann)
     builder = _Builder(text, schema, declared, event_types)
     entities, relations = builder.build(parsed)
@@ -266,5 +310,5 @@ def build_record(text: str, ann: str, schema: Schema, declared: Schema | None,
         meta = {**meta, "brat": builder.brat_meta}
     record = DocumentRecord(text=text, title=title, source=source, meta=meta,
                             entities=entities, relations=relations)
-    return record, builder.counts
+    return record, builder.counts, builder.degenerate
 

@@ -1,10 +1,13 @@
 """brat's annotation.conf and visual.conf <-> Arcmark's label schema.
 
-Reading: [entities] -> entity labels (hierarchy flattened, `!` types skipped);
-[relations] -> relation labels, Arg1 types -> heads, Arg2 types -> tails (macros expanded,
-`<ANY>`/`<ENTITY>` -> any label), `<REL-TYPE>:symmetric-transitive` -> symmetric_transitive,
-`<REL-TYPE>:symmetric` -> symmetric; `<OVERLAP>` and `ENTITY-NESTING` lines are rules,
-not labels. [events] types are remembered (their T lines are event triggers).
+Reading: [entities] (or its alias [spans]) -> entity labels (hierarchy flattened, `!`
+types skipped); [relations] -> relation labels, Arg1 types -> heads, Arg2 types -> tails
+(macros expanded, `<ANY>`/`<ENTITY>` -> any label), `<REL-TYPE>:symmetric-transitive` ->
+symmetric_transitive, `<REL-TYPE>:symmetric` -> symmetric; a type listed on several lines
+(brat allows it, e.g. `Equiv`) is one label allowing the union of their arguments;
+`<OVERLAP>` and `ENTITY-NESTING` lines are rules, not labels. [events]: each event type is
+an entity label (its trigger) and each role (`Org-Arg`, without `?`, `*`, `+`, `{n}`) a
+directed relation label from the trigger.
 visual.conf [drawing] gives colours: `bgColor` for entities, `color` for relations
 (hex colours only; named colours keep the default).
 """
@@ -31,20 +34,37 @@ class BratConfig:
     entities: list[str] = field(default_factory=list)
     relations: list[tuple[str, list[str], list[str], str]] = field(default_factory=list)
     events: set[str] = field(default_factory=set)
+    roles: list[str] = field(default_factory=list)
     colours: dict[str, str] = field(default_factory=dict)
 
     def schema(self) -> Schema | None:
         if not self.entities:
             return None
+        names = list(dict.fromkeys([*self.entities, *sorted(self.events)]))
         entities = tuple(EntityLabel(name, self.colours.get(name, DEFAULT_ENTITY_COLOUR))
-                         for name in self.entities)
-        known = set(self.entities)
+                         for name in names)
+        known = set(names)
         relations = tuple(
             RelationLabel(name, kind, _types(heads, known), _types(tails, known),
                           self.colours.get(name, DEFAULT_RELATION_COLOUR))
-            for name, heads, tails, kind in self.relations
-        )
+            for name, heads, tails, kind in _merged(self.relations)
+        ) + tuple(RelationLabel(role, colour=self.colours.get(role, DEFAULT_RELATION_COLOUR))
+                  for role in self.roles if role not in {r[0] for r in self.relations})
         return Schema(entities, relations)
+
+
+def _merged(relations: list[tuple[str, list[str], list[str], str]]
+            ) -> list[tuple[str, list[str], list[str], str]]:
+    """One entry per relation type: a type on several lines allows what each line allows."""
+    out: dict[str, tuple[str, list[str], list[str], str]] = {}
+    for name, heads, tails, kind in relations:
+        if name in out:
+            _, h, t, k = out[name]
+            out[name] = (name, h + heads if h and heads else [], t + tails if t and tails else [],
+                         k if k != "directed" else kind)
+        else:
+            out[name] = (name, list(heads), list(tails), kind)
+    return list(out.values())
 
 
 def _types(types: list[str], known: set[str]) -> tuple[str, ...]:
@@ -93,7 +113,7 @@ def _arguments(rest: str) -> dict[str, list[str]]:
 def parse_annotation_conf(text: str, config: BratConfig | None = None) -> BratConfig:
     config = config or BratConfig()
     sections = _sections(text)
-    for line in sections.get("entities", []):
+    for line in sections.get("entities", []) + sections.get("spans", []):
         name, _ = _term(line)
         if not name.startswith("!") and name not in config.entities:
             config.entities.append(name)
@@ -107,8 +127,18 @@ def parse_annotation_conf(text: str, config: BratConfig | None = None) -> BratCo
                 else "symmetric" if "symmetric" in rel_type else "directed")
         config.relations.append((name, args.get("Arg1", []), args.get("Arg2", []), kind))
     for line in sections.get("events", []):
-        config.events.add(_term(line)[0].lstrip("!"))
+        name, rest = _term(line)
+        if name.startswith("!"):
+            continue  # an abstract type that groups others
+        config.events.add(name)
+        for role in _arguments(rest):
+            base = _ROLE_SUFFIX.sub("", role)
+            if base and base not in config.roles:
+                config.roles.append(base)
     return config
+
+
+_ROLE_SUFFIX = re.compile(r"(\{[0-9,-]*\}|[?*+])+$")
 
 
 def parse_visual_conf(text: str, config: BratConfig) -> BratConfig:
@@ -168,21 +198,33 @@ def _arg(types: tuple[str, ...]) -> str:
     return "<ENTITY>" if ANY in types else "|".join(brat_label(t) for t in types)
 
 
-def annotation_conf(schema: Schema, extra_attributes: dict[str, set[str]]) -> str:
-    """annotation.conf for a schema, with Arcmark's attributes and those kept from an import."""
+def annotation_conf(schema: Schema, extra_attributes: dict[str, set[str]],
+                    events: dict[str, dict[str, set[str]]] | None = None) -> str:
+    """annotation.conf for a schema, with Arcmark's attributes and those kept from an
+    import; `events` (event type -> role -> argument types) go into [events], their types
+    and roles out of [entities] and [relations]."""
+    events = events or {}
+    roles = {role for used in events.values() for role in used}
     lines = ["# Written by Arcmark from the corpus' label schema.", "", "[entities]", ""]
-    lines += [brat_label(label.name) for label in schema.entity_labels]
+    lines += [brat_label(label.name) for label in schema.entity_labels
+              if brat_label(label.name) not in events]
     lines += ["", "[relations]", "",
               "# Arcmark allows overlapping entities.",
               "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVERLAP-TYPE>:<ANY>", ""]
     for rel in schema.relation_labels:
+        if brat_label(rel.name) in roles:
+            continue
         line = f"{brat_label(rel.name)}\tArg1:{_arg(rel.heads)}, Arg2:{_arg(rel.tails)}"
         if rel.kind == "symmetric_transitive":
             line += ", <REL-TYPE>:symmetric-transitive"
         elif rel.kind == "symmetric":
             line += ", <REL-TYPE>:symmetric"
         lines.append(line)
-    lines += ["", "[events]", "", "[attributes]", "",
+    lines += ["", "[events]", ""]
+    lines += [f"{name}\t" + ", ".join(f"{role}*:{'|'.join(sorted(kinds))}"
+                                      for role, kinds in sorted(used.items()))
+              for name, used in sorted(events.items())]
+    lines += ["", "[attributes]", "",
               "Status\tArg:<ENTITY>|<RELATION>, Value:suggested|accepted|rejected",
               "Confidence\tArg:<RELATION>, Value:low|moderate|high"]
     for name, values in sorted(extra_attributes.items()):

@@ -62,13 +62,17 @@ def iter_json_objects(path: Path, encoding: str | None) -> Iterator[tuple[int, A
                 rest = line + handle.read()
                 yield from _array_items(rest)
                 return
-            first = False
             try:
                 record = json.loads(line)
             except ValueError as exc:
+                if first and line.lstrip().startswith("{"):
+                    # pretty-printed objects one after another (doccano's own examples)
+                    yield from _concatenated(line + handle.read(), number)
+                    return
                 raise RecordError(f"{number}: invalid JSON ({exc})") from None
             except RecursionError:
                 raise RecordError(f"{number}: JSON nested too deeply") from None
+            first = False
             yield number, record
 
 
@@ -77,6 +81,29 @@ def _lines(handle: Any) -> Iterator[str]:
         yield from handle
     except UnicodeDecodeError as exc:
         raise RecordError(f"not UTF-8 ({exc.reason}); pass --encoding") from None
+
+
+def _concatenated(text: str, first_line: int) -> Iterator[tuple[int, Any]]:
+    """The JSON values of `text` written one after another, each numbered by the line
+    it starts on."""
+    decoder = json.JSONDecoder()
+    at, line = 0, first_line
+    while True:
+        skipped = len(text) - at - len(text[at:].lstrip())
+        line += text.count("\n", at, at + skipped)
+        at += skipped
+        if at >= len(text):
+            return
+        try:
+            value, end = decoder.raw_decode(text, at)
+        except ValueError as exc:
+            raise RecordError(f"{line + text.count(chr(10), at, exc.pos)}: invalid JSON "
+                              f"({exc.msg})") from None
+        except RecursionError:
+            raise RecordError(f"{line}: JSON nested too deeply") from None
+        yield line, value
+        line += text.count("\n", at, end)
+        at = end
 
 
 def _array_items(text: str) -> Iterator[tuple[int, Any]]:

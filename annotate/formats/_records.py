@@ -65,3 +65,22 @@ def to_annotated_document(record: DocumentRecord, doc_id: int = 1, *, first_enti
         for i, r in enumerate(record.relations)
     )
     return AnnotatedDocument(doc, entities, relations)
+
+
+def layers(ad: AnnotatedDocument) -> list[tuple[str | None, AnnotatedDocument]]:
+    """The document once per annotation layer named in its sources (for formats with one
+    annotator per record), else once whole. Annotations of no listed layer (a model's
+    suggestions, a later edit) go with the first layer, the document's first source."""
+    sources = ad.document.meta.get("sources") or []
+    names = list(dict.fromkeys(s.get("annotator") for s in sources
+                               if isinstance(s, dict) and isinstance(s.get("annotator"), str)))
+    if len(names) < 2:
+        return [(None, ad)]
+    out = []
+    for name in names:
+        entities = tuple(e for e in ad.entities if e.annotator == name
+                         or (name == names[0] and e.annotator not in names))
+        ids = {e.id for e in entities}
+        relations = tuple(r for r in ad.relations if r.head_id in ids and r.tail_id in ids)
+        out.append((name, AnnotatedDocument(ad.document, entities, relations)))
+    return out

@@ -9,9 +9,12 @@ the document came from a file, else from the title; filesystem-safe and unique),
 annotation.conf and visual.conf from the schema. `T` lines for every entity (a span that
 crosses line breaks is split into fragments there, as brat does), `R` lines for relations,
 one `*` line per connected set of a symmetric-transitive label, `A Status` when a status is
-not "accepted", `A Confidence` on relations, `#` AnnotatorNotes for notes, and the attributes
-and entity notes kept from a brat import. `*` lines have no id, so a status, confidence or
-note on a symmetric-transitive relation cannot be written; the report counts them.
+not "accepted", `A Confidence` on relations, `#` AnnotatorNotes for notes, and what a brat
+import kept: `E` events with their roles, `N` normalizations, other attributes and notes
+of every type (see `_brat_events`). The event types of the written events go into
+annotation.conf's [events] with the roles and argument types they use. `*` lines have no
+id, so a status, confidence or note on a symmetric-transitive relation cannot be written;
+the report counts them.
 """
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ from typing import Any
 from annotate.model import AnnotatedDocument, Entity, Relation
 from annotate.schema import Schema
 
-from ._brat_ann import LineError, build_record
+from ._brat_ann import NOTE, LineError, build_record
+from ._brat_events import plan_events, write_events, write_extras
 from ._brat_conf import annotation_conf, brat_label, find_config, visual_conf
 from ._files import linked
 from ._common import (
@@ -44,12 +48,6 @@ from ._common import (
 from .text import DecodeError, decode_bytes
 
 _NOTES = {
-    "event": "event (E) annotation(s) not imported",
-    "trigger": "event trigger (T) span(s) not imported with their events",
-    "event attribute": "attribute(s) on events not imported",
-    "event note": "note(s) on events not imported",
-    "event relation": "relation(s) involving events not imported",
-    "normalization": "normalization (N) annotation(s) not imported",
     "discontinuous": "discontinuous span(s) imported as their whole extent",
 }
 
@@ -98,12 +96,16 @@ def _read_document(txt: Path, ann: Path, schema: Schema, declared: Schema | None
         return error_batch(txt, f"{txt.name}: empty file")
     meta = {"file_name": txt.name, "encoding": used}
     try:
-        record, counts = build_record(text, notes_text, schema, declared, events,
-                                      title_from_text(text, txt.stem), str(txt), meta)
+        record, counts, degenerate = build_record(text, notes_text, schema, declared, events,
+                                                  title_from_text(text, txt.stem), str(txt), meta)
     except LineError as exc:
         return error_batch(ann, f"{ann.name}:{exc}")
     notes = tuple(f"{counts[key]} {what}" for key, what in _NOTES.items()
                   if counts[key])
+    if degenerate:
+        lines = ", ".join(map(str, degenerate[:10])) + (", ..." if len(degenerate) > 10 else "")
+        notes += (f"{len(degenerate)} set (*) line(s) naming fewer than two annotations skipped "
+                  f"(line {lines})",)
     return ImportBatch(source=ann, records=(record,), schema=declared, notes=notes)
 
 
@@ -151,7 +153,8 @@ def _one_line(text: str) -> str:
 
 
 def ann_text(ad: AnnotatedDocument, schema: Schema, report: ExportReport,
-             attributes: dict[str, set[str]]) -> str:
+             attributes: dict[str, set[str]],
+             event_args: dict[str, dict[str, set[str]]] | None = None) -> str:
     """The .ann file of one document; what cannot be written is counted on `report`."""
     text, ann = ad.document.text, _Ann()
     brat: dict[str, list[dict[str, Any]]] = ad.document.meta.get("brat") or {}
@@ -162,19 +165,26 @@ def ann_text(ad: AnnotatedDocument, schema: Schema, report: ExportReport,
                                   "(brat spans cannot start or end on one)")
         ids[entity.id] = ann.add("T", f"{brat_label(entity.label)} {offsets}", covered)
     transitive = {r.name for r in schema.relation_labels if r.kind == "symmetric_transitive"}
-    rel_ids = _relations(ad, ids, transitive, ann, report)
+    events = plan_events(ad, brat)
+    rel_ids = _relations(ad, {**ids, **events.eids}, transitive, ann, report, events.consumed)
+    write_events(events, ids, ann.add, {e.id: e.label for e in ad.entities},
+                 event_args if event_args is not None else {})
     _attributes(ad, ids, rel_ids, brat, ann, attributes)
     _notes(ad, ids, rel_ids, brat, ann)
+    write_extras(ad, brat, ids, events, ann.add, attributes)
     report.note(sum(1 for r in ad.relations if "\n" in r.note or "\r" in r.note),
                 "notes with line breaks written on one line (brat notes are one line)")
     return "".join(line + "\n" for line in ann.lines)
 
 
 def _relations(ad: AnnotatedDocument, ids: dict[int, str], transitive: set[str], ann: _Ann,
-               report: ExportReport) -> dict[int, str]:
+               report: ExportReport, in_events: set[int]) -> dict[int, str]:
+    """R and * lines; `ids` names an event's trigger by its E id, as brat does."""
     rel_ids: dict[int, str] = {}
     groups: dict[str, list[Relation]] = defaultdict(list)
     for rel in ad.relations:
+        if rel.id in in_events:
+            continue  # written as an argument of its E line
         if rel.label in transitive:
             groups[rel.label].append(rel)
             lost = rel.status != "accepted" or rel.confidence or rel.note
@@ -261,10 +271,15 @@ def _notes(ad: AnnotatedDocument, ids: dict[int, str], rel_ids: dict[int, str],
         by_key[_entity_key(entity)].append(ids[entity.id])
     for item in brat.get("entity_notes", []):
         for target in by_key.get((item["start"], item["end"], item["label"]), []):
-            ann.add("#", f"AnnotatorNotes {target}", _one_line(item["note"]))
+            ann.add("#", f"{item.get('type') or NOTE} {target}", _one_line(item["note"]))
     for rel in ad.relations:
         if rel.id in rel_ids and rel.note:
-            ann.add("#", f"AnnotatorNotes {rel_ids[rel.id]}", _one_line(rel.note))
+            ann.add("#", f"{NOTE} {rel_ids[rel.id]}", _one_line(rel.note))
+    rel_keys = _relation_keys(ad, rel_ids)
+    for item in brat.get("relation_notes", []):
+        key = (tuple(item["head"]), tuple(item["tail"]), item["label"])
+        for target in rel_keys.get(key, []):
+            ann.add("#", f"{item['type']} {target}", _one_line(item["note"]))
 
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
@@ -303,18 +318,21 @@ def _unique(stem: str, used: set[str]) -> str:
 def export_brat(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
                 progress: Progress = None, cancelled: Cancelled = None) -> ExportReport:
     report, used, attributes = ExportReport(), set(), {}
+    event_args: dict[str, dict[str, set[str]]] = {}  # event type -> role -> argument types
     try:
         with atomic_folder(out) as tmp:
             for ad in counted(corpus, progress, cancelled):
                 stem = _unique(file_stem(ad), used)
                 (tmp / f"{stem}.txt").write_text(ad.document.text, encoding="utf-8", newline="")
-                (tmp / f"{stem}.ann").write_text(ann_text(ad, schema, report, attributes),
+                (tmp / f"{stem}.ann").write_text(ann_text(ad, schema, report, attributes,
+                                                                  event_args),
                                                  encoding="utf-8", newline="")
                 report.documents += 1
                 report.entities += len(ad.entities)
                 report.relations += len(ad.relations)
                 report.files += [out / f"{stem}.txt", out / f"{stem}.ann"]
-            for name, content in (("annotation.conf", annotation_conf(schema, attributes)),
+            for name, content in (("annotation.conf", annotation_conf(schema, attributes,
+                                                                           event_args)),
                                   ("visual.conf", visual_conf(schema))):
                 (tmp / name).write_text(content, encoding="utf-8")
                 report.files.append(out / name)

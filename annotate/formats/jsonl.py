@@ -116,10 +116,13 @@ def export_jsonl(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
 
 
 def read_jsonl(path: Path, schema: Schema, encoding: str | None = None) -> Iterator[ImportBatch]:
-    """Our JSONL, Prodigy's or doccano's, told apart by the first record's keys."""
-    from . import doccano
+    """Our JSONL, Prodigy's, doccano's or Label Studio's, told apart by the first record's
+    keys."""
+    from . import doccano, labelstudio
 
     def choose(obj: dict[str, Any]) -> Any:
+        if labelstudio.looks_like(obj):
+            return labelstudio.parse_task
         return doccano.parse_record if doccano.looks_like(obj) else _prodigy.parse_task
 
     yield read_records(path, schema, encoding, choose)

@@ -37,13 +37,13 @@ from ._common import (
     counted,
 )
 from ._jsonlines import read_records
+from ._records import layers
 
 VIEW_ID = "relations"
 INPUT_KEYS = ("text", "image", "html", "input")
 TASK_KEYS = ("spans", "label", "options")
 PROVENANCE = ("_session_id", "_annotator_id", "_timestamp")
-# one Prodigy token, as json.dumps writes the dict {"text", "start", "end", "id", "ws"}
-_TOKEN = '{"text": %s, "start": %d, "end": %d, "id": %d, "ws": %s}'
+_WS = ("false", "true")  # a token's "ws" as JSON, by the bool
 
 
 def token_rows(text: str) -> list[tuple[int, int, bool]]:
@@ -59,8 +59,9 @@ def token_rows(text: str) -> list[tuple[int, int, bool]]:
 
 def tokens_json(text: str, rows: Sequence[tuple[int, int, bool]]) -> str:
     """The `tokens` list as JSON, the same text `json.dumps` makes of the token dicts."""
+    enc, ws_text = encode_basestring, _WS
     return "[" + ", ".join([
-        _TOKEN % (encode_basestring(text[s:e]), s, e, i, "true" if ws else "false")
+        f'{{"text": {enc(text[s:e])}, "start": {s}, "end": {e}, "id": {i}, "ws": {ws_text[ws]}}}'
         for i, (s, e, ws) in enumerate(rows)]) + "]"
 
 
@@ -84,6 +85,7 @@ class _Tokens:
     """The tokens of one text and the token span that holds a character span."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.rows = token_rows(text)
         self.starts = [s for s, _, _ in self.rows]
 
@@ -109,28 +111,13 @@ def _span(entity: Entity, text: str, tokens: _Tokens, report: ExportReport
             "token_end": last, "type": "span", "label": entity.label}
 
 
-def _layers(ad: AnnotatedDocument) -> list[tuple[str | None, AnnotatedDocument]]:
-    """The document once per annotation layer named in its sources, else once whole."""
-    sources = ad.document.meta.get("sources") or []
-    names = list(dict.fromkeys(s.get("annotator") for s in sources
-                               if isinstance(s, dict) and s.get("annotator")))
-    if len(names) < 2:
-        return [(None, ad)]
-    out = []
-    for name in names:
-        entities = tuple(e for e in ad.entities if e.annotator == name)
-        ids = {e.id for e in entities}
-        relations = tuple(r for r in ad.relations if r.head_id in ids and r.tail_id in ids)
-        out.append((name, AnnotatedDocument(ad.document, entities, relations)))
-    return out
-
-
-def task(ad: AnnotatedDocument, report: ExportReport, annotator: str | None = None
-         ) -> dict[str, Any]:
-    """The Prodigy task of one document (or one of its layers), counting on `report`."""
+def task(ad: AnnotatedDocument, report: ExportReport, annotator: str | None = None,
+         tokens: _Tokens | None = None) -> dict[str, Any]:
+    """The Prodigy task of one document (or one of its layers), counting on `report`;
+    without its `tokens` (`task_line` writes them)."""
     doc = ad.document
     kept = doc.meta.get("prodigy") if isinstance(doc.meta.get("prodigy"), dict) else {}
-    tokens = _Tokens(doc.text)
+    tokens = tokens or _Tokens(doc.text)
     spans: dict[int, dict[str, Any]] = {}
     for entity in ad.entities:
         if entity.status != "accepted":
@@ -177,17 +164,17 @@ def task(ad: AnnotatedDocument, report: ExportReport, annotator: str | None = No
 def task_line(ad: AnnotatedDocument, report: ExportReport, annotator: str | None = None) -> str:
     """The JSONL line of one task, its `tokens` written directly after `meta` (the same
     text `json.dumps` makes of the token dicts, without a dict per token)."""
-    rec = task(ad, report, annotator)
+    tokens = _Tokens(ad.document.text)
+    rec = task(ad, report, annotator, tokens)
     head = json.dumps({"text": rec.pop("text"), "meta": rec.pop("meta")}, ensure_ascii=False)
     tail = json.dumps(rec, ensure_ascii=False)
-    rows = token_rows(ad.document.text)
-    return f'{head[:-1]}, "tokens": {tokens_json(ad.document.text, rows)}, {tail[1:]}'
+    return f'{head[:-1]}, "tokens": {tokens_json(tokens.text, tokens.rows)}, {tail[1:]}'
 
 
 def lines(corpus: Iterable[AnnotatedDocument], report: ExportReport) -> Iterator[str]:
     for ad in corpus:
         report.documents += 1
-        for annotator, layer in _layers(ad):
+        for annotator, layer in layers(ad):
             report.entities += sum(1 for e in layer.entities if e.status == "accepted")
             report.relations += sum(1 for r in layer.relations if r.status == "accepted")
             yield task_line(layer, report, annotator) + "\n"

@@ -65,6 +65,13 @@ def token_spans(doc: Any, entities: Iterable[Entity]) -> list[tuple[Entity, Any]
     return spans
 
 
+def widened(pairs: list[tuple[Entity, Any]]) -> int:
+    """How many entities' token spans are wider than the entities (an edge inside a token,
+    e.g. "CD4" in "CD4(+)")."""
+    return sum(1 for entity, span in pairs
+               if (span.start_char, span.end_char) != (entity.start, entity.end))
+
+
 def choose_ents(pairs: list[tuple[Entity, Any]]) -> list[tuple[Entity, Any]]:
     """Non-overlapping token spans: longest entity first, then earliest, then stored order."""
     ranked = sorted(pairs, key=lambda p: (-(p[0].end - p[0].start), p[0].start))
@@ -165,6 +172,8 @@ def to_doc(ad: AnnotatedDocument, schema: Schema, report: ExportReport) -> Any:
     report.entities += len(ents)
     report.relations += written
     report.note(accepted - len(ents), "accepted entities left out of doc.ents (overlaps)")
+    report.note(widened(all_spans), "entities widened to token boundaries (spaCy spans hold "
+                                    "whole tokens; doc.spans attrs char_offsets keep the exact ones)")
     report.note(sum(1 for r in ad.relations if r.status == "accepted") - written,
                 "accepted relations left out of doc._.rel (an entity not in doc.ents)")
     report.note(left_out, f"candidate pairs left out of doc._.rel (beyond "

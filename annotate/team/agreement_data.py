@@ -9,17 +9,18 @@ token takes the label of the first of an annotator's entities it overlaps, else 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from annotate.model import CURATED, AnnotatedDocument
+from annotate.model import CURATED
 from annotate.session import Session
-from annotate.team.layers import entity_layer, in_layer
 
-TOKEN = re.compile(r"\w+|[^\w\s]")
+TOKEN = re.compile(r"\w+|[^\w\s]")  # what a token is; `_token_bounds` finds the same
 OUTSIDE = 0  # the token code of "no entity"
+BATCH = 200  # documents read together
 Span = tuple[int, int]
 EntityKey = tuple[int, int, str]  # start, end, label
 RelationKey = tuple[Span, Span, str]  # head span, tail span, label (symmetric: spans in order)
@@ -70,7 +71,8 @@ def read(session: Session, annotators: Sequence[str] | None = None, *,
          include_curated: bool = False) -> AgreementData:
     """The agreement data of the store: the documents with two or more of `annotators`
     (default: every layer, the curated one only if asked)."""
-    by_doc = session.store.document_layers()
+    store = session.store
+    by_doc = store.document_layers()
     names = sorted({n for layers in by_doc.values() for n in layers
                     if include_curated or n != CURATED})
     if annotators is not None:
@@ -79,48 +81,100 @@ def read(session: Session, annotators: Sequence[str] | None = None, *,
     ids = [d for d, layers in by_doc.items() if len(wanted.intersection(layers)) >= 2]
     labels = [e.name for e in session.schema.entity_labels]
     codes = {name: i + 1 for i, name in enumerate(labels)}
-    documents = [_layers(doc, names, codes) for doc in session.corpus(ids=ids)]
+    documents = []
+    for k in range(0, len(ids), BATCH):
+        batch = ids[k:k + BATCH]
+        with store.snapshot():  # a relation never comes without its entities
+            titles = store.document_titles(batch)
+            entities = _by_doc(store.accepted_rows("entities", batch))
+            relations = _by_doc(store.accepted_rows("relations", batch))
+            for doc_id in batch:
+                text = store.document_text(doc_id)
+                if text is not None:
+                    documents.append(_layers(doc_id, titles.get(doc_id, ""), text, wanted, codes,
+                                             entities.get(doc_id, []), relations.get(doc_id, [])))
     used = sorted({k[2] for d in documents for keys in d.relations.values() for k in keys})
     return AgreementData(names, labels, used, documents)
 
 
-def _layers(doc: AnnotatedDocument, names: Iterable[str], codes: dict[str, int]
-            ) -> DocumentLayers:
-    text = doc.document.text
+def _layers(doc_id: int, title: str, text: str, names: set[str], codes: dict[str, int],
+            entities: list[dict[str, Any]], relations: list[dict[str, Any]]) -> DocumentLayers:
     starts, ends = _token_bounds(text)
-    out = DocumentLayers(doc.document.id, doc.document.title, len(starts))
-    present = {entity_layer(e) for e in doc.entities}
-    directed = {r.id: r.directed for r in doc.relations}
-    for name in names:
-        if name not in present:
-            continue
-        entities, relations = in_layer(doc.entities, doc.relations, name)
-        out.entities[name] = sorted((e.start, e.end, e.label) for e in entities)
-        spans = {e.id: (e.start, e.end) for e in entities}
-        out.relations[name] = sorted(
-            _relation_key(spans[r.head_id], spans[r.tail_id], r.label, directed[r.id])
-            for r in relations)
-        out.tokens[name] = token_labels(starts, ends, out.entities[name], codes)
+    out = DocumentLayers(doc_id, title, len(starts))
+    spans: dict[int, tuple[str, Span]] = {}
+    for e in entities:
+        if e["annotator"] in names:
+            out.entities.setdefault(e["annotator"], []).append((e["start"], e["end"], e["label"]))
+            spans[e["id"]] = (e["annotator"], (e["start"], e["end"]))
+    for name, keys in out.entities.items():
+        keys.sort()
+        out.tokens[name] = token_labels(starts, ends, keys, codes)
+        out.relations[name] = []
+    for r in relations:
+        head, tail = spans.get(r["head_id"]), spans.get(r["tail_id"])
+        if head is not None and tail is not None and head[0] == tail[0]:
+            out.relations[head[0]].append(_relation_key(head[1], tail[1], r["label"],
+                                                        bool(r["directed"])))
+    for keys in out.relations.values():
+        keys.sort()
+    return out
+
+
+def _by_doc(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["doc_id"], []).append(row)
     return out
 
 
 def _token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
-    bounds = [m.span() for m in TOKEN.finditer(text)]
-    if not bounds:
+    """The (starts, ends) of the text's tokens as `TOKEN` finds them, computed over the
+    whole text at once: a token starts at a non-space character that is not a word
+    character (\\w: alphanumeric or `_`, as `re` has it) or follows no word character,
+    and ends likewise."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if points.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    array = np.array(bounds, dtype=np.int64)
-    return array[:, 0], array[:, 1]
+    word, space = _classes(points)
+    solid = ~space
+    before = np.concatenate(([False], word[:-1]))
+    after = np.concatenate((word[1:], [False]))
+    starts = np.flatnonzero(solid & ~(word & before))
+    ends = np.flatnonzero(solid & ~(word & after)) + 1
+    return starts, ends
+
+
+_ASCII = np.array([chr(i).isalnum() or chr(i) == "_" for i in range(128)], bool)
+_ASCII_SPACE = np.array([chr(i).isspace() for i in range(128)], bool)
+
+
+def _classes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which code points are word characters and which are spaces (as `re` sees them):
+    ASCII by table, the others by asking Python about each distinct one."""
+    low = np.minimum(points, 127)
+    word, space = _ASCII[low], _ASCII_SPACE[low]
+    wide = points > 127
+    if wide.any():
+        values, inverse = np.unique(points[wide], return_inverse=True)
+        chars = [chr(v) for v in values]
+        word[wide] = np.array([c.isalnum() or c == "_" for c in chars], bool)[inverse]
+        space[wide] = np.array([c.isspace() for c in chars], bool)[inverse]
+    return word, space
 
 
 def token_labels(starts: np.ndarray, ends: np.ndarray, entities: Sequence[EntityKey],
                  codes: dict[str, int]) -> np.ndarray:
     """Each token's label code: the first entity (in text order) it overlaps, else OUTSIDE."""
     out = np.zeros(len(starts), np.int32)
-    for start, end, label in entities:
-        first = int(np.searchsorted(ends, start, side="right"))  # first token ending after start
-        last = int(np.searchsorted(starts, end, side="left"))  # tokens starting before end
-        part = out[first:last]
-        part[part == OUTSIDE] = codes.get(label, len(codes) + 1)
+    if not entities:
+        return out
+    spans = np.array([(s, e) for s, e, _ in entities], dtype=np.int64)
+    firsts = np.searchsorted(ends, spans[:, 0], side="right")  # first token ending after start
+    lasts = np.searchsorted(starts, spans[:, 1], side="left")  # tokens starting before end
+    unknown = len(codes) + 1
+    # the last written wins: writing in reverse text order leaves the first entity's label
+    for k in range(len(entities) - 1, -1, -1):
+        out[firsts[k]:lasts[k]] = codes.get(entities[k][2], unknown)
     return out
 
 

@@ -221,8 +221,7 @@ class _Merge:
         gone_rel = [r["id"] for r in removed["relations"]]
         gone_ent = [r["id"] for r in removed["entities"]]
         for table, ids in (("relations", gone_rel), ("entities", gone_ent)):
-            self.team.delete_many(db, table, ids)
-            self.team.forget_merged(db, table, ids)
+            self.team.delete_merged(db, table, ids)
             self.history += [(table, r["id"], r["doc_id"], r, None) for r in removed[table]]
         self.team.insert_many(db, "entities", rows["entities"])
         self.team.insert_many(db, "relations", rows["relations"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget
 
 from annotate.model import ArcmarkError, Change
@@ -37,6 +37,8 @@ START_VIEW = "ARCMARK_START_VIEW"
 
 
 class CorpusUi(QObject):
+    stats_refreshed = Signal(object)  # the StatsPanel, just read again
+
     def __init__(self, hub: Hub, frame: WindowFrame, documents: DocumentListPanel,
                  presenter: DocumentPresenter, view: DocumentView, review: EntityReview) -> None:
         super().__init__(frame)
@@ -46,7 +48,7 @@ class CorpusUi(QObject):
         self.documents, self.presenter, self.view, self.review = documents, presenter, view, review
         self.tabs = frame.tabs
         self.search_dock = frame.search_dock
-        self.filters = DocumentFilterBar(hub.session, documents)
+        self.filters = DocumentFilterBar(hub.session, documents, frame.reader)
         self._search_panel: SearchPanel | None = None
         self._graph: GraphPanel | None = None
         self._stats: StatsPanel | None = None
@@ -87,6 +89,7 @@ class CorpusUi(QObject):
             from ui.corpus.graph_panel import GraphPanel
 
             self._graph = GraphPanel(self.session, self.frame)
+            self._graph.reader = self.frame.reader
             self._graph.open_requested.connect(self.open_target)
             self.frame.fill_page(GRAPH_TAB, self._graph)
         return self._graph
@@ -97,6 +100,7 @@ class CorpusUi(QObject):
             from ui.corpus.stats_panel import StatsPanel
 
             self._stats = StatsPanel(self.session, self.frame)
+            self._stats.reader = self.frame.reader
             self.frame.fill_page(STATS_TAB, self._stats)
         return self._stats
 
@@ -140,12 +144,19 @@ class CorpusUi(QObject):
                                Qt.Orientation.Vertical)
 
     def run_search(self, query: str) -> None:
-        try:
-            results = search(self.session, query) if query else None
-        except (ArcmarkError, StoreError) as exc:
-            self.search_panel.show_results(None, str(exc))
+        """Search (off the GUI thread in a large store); the answer to the latest query shows."""
+        panel = self.search_panel
+        if not query:
+            panel.show_results(None)
             return
-        self.search_panel.show_results(results)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, (ArcmarkError, StoreError)):
+                raise exc
+            panel.show_results(None, str(exc))
+
+        self.window.reader.read("search", lambda session: search(session, query),
+                                panel.show_results, failed)
 
     def open_hit(self, hit: SearchHit) -> None:
         """Open the hit's document at the match: the text match selected, the entity or
@@ -231,6 +242,7 @@ class CorpusUi(QObject):
                 self.graph.refresh()
             elif index == STATS_TAB:
                 self.stats.refresh()
+                self.stats_refreshed.emit(self.stats)
         except (ArcmarkError, StoreError) as exc:
             self.hub.say(str(exc), error=True)
 

@@ -6,22 +6,29 @@ The bar asks `annotate.search.matching_documents` for the ids that pass and emit
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QWidget
 
 from annotate.model import ArcmarkError
-from annotate.search import DocumentFilter, filter_choices, matching_documents
+from annotate.search import DocumentFilter, FilterChoices, filter_choices, matching_documents
 from annotate.session import Session
 from storage.store import StoreError
+
+if TYPE_CHECKING:
+    from ui.common.reader import StoreReader
 
 
 class DocumentFilterBar(QWidget):
     ids_changed = Signal(object)  # set[int] | None
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None,
+                 reader: StoreReader | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("documentCorpusFilters")
         self.session = session
+        self.reader = reader  # reads off the GUI thread when set
         self.entity_edit = QLineEdit(self)
         self.entity_edit.setObjectName("documentEntityFilter")
         self.entity_edit.setPlaceholderText("Entity, e.g. Moscow")
@@ -55,8 +62,15 @@ class DocumentFilterBar(QWidget):
         return combo
 
     def fill_choices(self) -> None:
-        """(Re)fill the combos from the schema and the store, keeping the choices made."""
-        choices = filter_choices(self.session)
+        """(Re)fill the combos from the schema and the store, keeping the choices made
+        (off the GUI thread when the bar has a `reader` and the store is large: the
+        annotators of 100,000 documents take a moment to gather)."""
+        if self.reader is None:
+            self._set_choices(filter_choices(self.session))
+        else:
+            self.reader.read("filter choices", filter_choices, self._set_choices)
+
+    def _set_choices(self, choices: FilterChoices) -> None:
         for combo, values in ((self.entity_label, choices.entity_labels),
                               (self.relation_label, choices.relation_labels),
                               (self.annotator, choices.annotators)):
@@ -76,9 +90,19 @@ class DocumentFilterBar(QWidget):
                               annotator=self.annotator.currentData())
 
     def reapply(self) -> None:
+        """Work out which documents pass (off the GUI thread when the bar has a `reader`
+        and the store is large); `ids_changed` with the answer to the latest filter."""
         self._debounce.stop()
-        try:
-            ids = matching_documents(self.session, self.current())
-        except (ArcmarkError, StoreError):
-            ids = None
-        self.ids_changed.emit(ids)
+        flt = self.current()
+        if self.reader is None:
+            self.ids_changed.emit(_matching(self.session, flt))
+            return
+        self.reader.read("document filters", lambda session: _matching(session, flt),
+                         self.ids_changed.emit)
+
+
+def _matching(session: Session, flt: DocumentFilter) -> set[int] | None:
+    try:
+        return matching_documents(session, flt)
+    except (ArcmarkError, StoreError):
+        return None

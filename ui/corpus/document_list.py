@@ -6,11 +6,11 @@ is refreshed from fresh summaries and emits only the row signals for what change
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import (
-    QItemSelectionModel, QModelIndex, QPersistentModelIndex,
-    QSortFilterProxyModel, Qt, Signal,
+    QAbstractItemModel, QAbstractProxyModel, QItemSelectionModel, QModelIndex,
+    QPersistentModelIndex, Qt, Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -24,9 +24,11 @@ from ui.common.table_model import RESIZE_PRECISION, ReadOnlyTableModel
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Title", "Status", "Ent.", "Rel.")
+COLUMNS = ("Title", "Status", "Ent.", "Rel.", "Review")
 HEADER_TIPS = ("Document title", "New, in progress or done",
-               "Entities (suggested and accepted; orange: suggestions to review)", "Relations")
+               "Entities (suggested and accepted; orange: suggestions to review)", "Relations",
+               "Suggestions (entities and relations) left to review: sort by it to work "
+               "through what is left")
 REVIEW_COLOUR = "#a15c00"
 STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "curated": "Curated"}
 SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
@@ -41,7 +43,13 @@ class DocumentListModel(ReadOnlyTableModel):
         super().__init__(parent)
         self._ids: list[int] = []
         self._rows: dict[int, DocumentSummary] = {}
+        self._row_of: dict[int, int] = {}
         self._current: int | None = None
+        self.id_column: list[int] = []
+        self.statuses: list[str] = []
+        self.folded_titles: list[str] = []
+        # a line about where a document came from (author, date, URL...), given by the reader
+        self.describe: Callable[[int], str] | None = None
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -63,13 +71,12 @@ class DocumentListModel(ReadOnlyTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(doc, col)
         if role == SORT_ROLE:
-            return (doc.title.casefold(), DOCUMENT_STATUSES.index(doc.status)
-                    if doc.status in DOCUMENT_STATUSES else 9, doc.entity_count,
-                    doc.relation_count)[col]
+            return sort_key(doc, col)
         if role == ID_ROLE:
             return doc.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(doc)
+            about = self.describe(doc.id) if self.describe is not None else ""
+            return _tooltip(doc) + (f"\n{about}" if about else "")
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
@@ -87,14 +94,31 @@ class DocumentListModel(ReadOnlyTableModel):
     def ids(self) -> list[int]:
         return list(self._ids)
 
+    def _fill_columns(self) -> None:
+        """What the filters compare, one list per column in row order (see
+        DocumentFilterModel._shown_rows)."""
+        docs = self.summaries()
+        self.id_column = list(self._ids)
+        self.statuses = [d.status for d in docs]
+        self.folded_titles = [d.title.casefold() for d in docs]
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def summaries(self) -> list[DocumentSummary]:
+        """The documents' summaries, in row order."""
+        rows = self._rows
+        return [rows[doc_id] for doc_id in self._ids]
+
     def summary(self, doc_id: int) -> DocumentSummary | None:
         return self._rows.get(doc_id)
 
     def row_of(self, doc_id: int) -> int:
-        try:
-            return self._ids.index(doc_id)
-        except ValueError:
-            return -1
+        return self._row_of.get(doc_id, -1)
+
+    @property
+    def current(self) -> int | None:
+        return self._current
 
     def set_current(self, doc_id: int | None) -> None:
         """Show the open document in bold."""
@@ -102,29 +126,40 @@ class DocumentListModel(ReadOnlyTableModel):
         for changed in (old, doc_id):
             row = self.row_of(changed) if changed is not None else -1
             if row >= 0:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1),
+                                      [Qt.ItemDataRole.FontRole])
 
     # --- updating -------------------------------------------------------------------------------
 
     def set_documents(self, summaries: Sequence[DocumentSummary]) -> None:
-        """Bring the model up to date, emitting row removals, insertions and changes."""
+        """Bring the model up to date: a reset when documents came or went (one pass, however
+        many: row by row, 100,000 documents would take minutes), else one change signal
+        over the rows whose summary changed."""
         fresh = {s.id: s for s in summaries}
-        for row in range(len(self._ids) - 1, -1, -1):
-            if self._ids[row] not in fresh:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[self._ids.pop(row)]
-                self.endRemoveRows()
-        for doc_id, summary in fresh.items():
-            row = self.row_of(doc_id) if doc_id in self._rows else -1
-            if row < 0:
-                at = len(self._ids)
-                self.beginInsertRows(QModelIndex(), at, at)
-                self._ids.append(doc_id)
-                self._rows[doc_id] = summary
-                self.endInsertRows()
-            elif self._rows[doc_id] != summary:
-                self._rows[doc_id] = summary
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if fresh.keys() != self._rows.keys():
+            self.beginResetModel()
+            self._ids = list(fresh)
+            self._rows = fresh
+            self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
+            self._fill_columns()
+            self.endResetModel()
+            return
+        changed = [self._row_of[doc_id] for doc_id, summary in fresh.items()
+                   if self._rows[doc_id] != summary]
+        if changed:
+            self._rows = fresh
+            self._fill_columns()
+            self.dataChanged.emit(self.index(min(changed), 0),
+                                  self.index(max(changed), len(COLUMNS) - 1))
+
+
+def sort_key(doc: DocumentSummary, col: int) -> object:
+    """What column `col` sorts by."""
+    if col == 0:
+        return doc.title.casefold()
+    if col == 1:
+        return DOCUMENT_STATUSES.index(doc.status) if doc.status in DOCUMENT_STATUSES else 9
+    return (doc.entity_count, doc.relation_count, doc.to_review)[col - 2]
 
 
 def _display(doc: DocumentSummary, col: int) -> str:
@@ -134,60 +169,174 @@ def _display(doc: DocumentSummary, col: int) -> str:
         return STATUS_TEXT.get(doc.status, doc.status)
     if col == 2:
         return str(doc.entity_count)
-    return str(doc.relation_count)
+    if col == 3:
+        return str(doc.relation_count)
+    return str(doc.to_review) if doc.to_review else ""
 
 
 def _tooltip(doc: DocumentSummary) -> str:
     lines = [doc.title, f"Status: {STATUS_TEXT.get(doc.status, doc.status)}",
              f"{doc.entity_count} entities, {doc.suggested_count} of them suggestions to review",
-             f"{doc.relation_count} relations", f"{doc.length:,} characters"]
+             f"{doc.relation_count} relations ({doc.suggested_relation_count} suggested)",
+             f"{doc.length:,} characters"]
     if doc.source:
         lines.append(f"From {doc.source}")
     return "\n".join(lines)
 
 
-class DocumentFilterModel(QSortFilterProxyModel):
-    """Rows whose title contains the filter text (any case) and whose status matches."""
+class DocumentFilterModel(QAbstractProxyModel):
+    """Rows whose title contains the filter text (any case), whose status matches and whose
+    id is among those of the corpus filters, sorted by any column.
+
+    Qt's QSortFilterProxyModel asks Python about every row, one call each, at every change:
+    seconds for 100,000 documents. Here the rows shown are worked out in one pass over the
+    source's summaries (tens of milliseconds), and Qt asks only about the rows in view. A
+    change of which rows pass, or of their order, resets the model (the panel keeps its
+    current row and scroll position); a change within a row is passed on as it is."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = ""
         self._status: str | None = None
         self._ids: frozenset[int] | None = None
-        self.setSortRole(SORT_ROLE)
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._rows: list[int] = []  # the source rows shown, in order
+        self._at: dict[int, int] = {}  # source row -> row here
+        self._connections: list[object] = []
+
+    # --- filters and order ------------------------------------------------------------------
 
     def set_text(self, text: str) -> None:
-        self.beginFilterChange()
         self._text = text.strip().casefold()
-        self.endFilterChange()
+        self._refilter()
 
     def set_status(self, status: str | None) -> None:
-        self.beginFilterChange()
         self._status = status or None
-        self.endFilterChange()
+        self._refilter()
 
     def set_id_filter(self, ids: Iterable[int] | None) -> None:
         """Show only these documents (None: no such filter), on top of title and status:
         how corpus filters (by entity, label, annotator) narrow the list."""
-        self.beginFilterChange()
         self._ids = frozenset(ids) if ids is not None else None
-        self.endFilterChange()
+        self._refilter()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order) if 0 <= column < len(COLUMNS) else None
+        self._refilter()
+
+    def _accepts(self, doc: DocumentSummary) -> bool:
+        return ((not self._status or doc.status == self._status)
+                and (self._ids is None or doc.id in self._ids)
+                and (not self._text or self._text in doc.title.casefold()))
+
+    def _shown_rows(self) -> list[int]:
         model = self.sourceModel()
         if not isinstance(model, DocumentListModel):
-            return True
-        ids = model.ids()
-        if not 0 <= source_row < len(ids):
-            return False
-        doc = model.summary(ids[source_row])
-        if doc is None:
-            return False
-        if self._status and doc.status != self._status:
-            return False
-        if self._ids is not None and doc.id not in self._ids:
-            return False
-        return not self._text or self._text in doc.title.casefold()
+            return list(range(model.rowCount())) if model is not None else []
+        rows: list[int] | range = range(model.rowCount())
+        # one narrowing pass per filter over the model's columns: no call per row
+        if self._status:
+            statuses, status = model.statuses, self._status
+            rows = [r for r in rows if statuses[r] == status]
+        if self._ids is not None:
+            ids, wanted = model.id_column, self._ids
+            rows = [r for r in rows if ids[r] in wanted]
+        if self._text:
+            titles, text = model.folded_titles, self._text
+            rows = [r for r in rows if text in titles[r]]
+        rows = list(rows)
+        if self._sort is not None:
+            column, order = self._sort
+            docs = model.summaries()
+            rows.sort(key=lambda row: sort_key(docs[row], column),
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+        return rows
+
+    def _refilter(self) -> None:
+        self.beginResetModel()
+        self._rows = self._shown_rows()
+        self._at = {source: row for row, source in enumerate(self._rows)}
+        self.endResetModel()
+
+    def source_rows(self) -> list[int]:
+        """The source rows shown, in the order shown."""
+        return self._rows
+
+    # --- the source -------------------------------------------------------------------------
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802 (Qt override)
+        old = self.sourceModel()
+        if old is not None:
+            for signal, slot in self._connections:  # type: ignore[misc]
+                signal.disconnect(slot)
+        self._connections = []
+        self.beginResetModel()
+        super().setSourceModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
+                           model.rowsMoved, model.layoutChanged):
+                self._connections.append((signal, self._refilter))
+                signal.connect(self._refilter)
+            self._connections.append((model.dataChanged, self._on_source_data_changed))
+            model.dataChanged.connect(self._on_source_data_changed)
+        self._rows = self._shown_rows()
+        self._at = {source: row for row, source in enumerate(self._rows)}
+        self.endResetModel()
+
+    def _on_source_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                                roles: Sequence[int] = ()) -> None:
+        model = self.sourceModel()
+        changed = range(top_left.row(), bottom_right.row() + 1)
+        if isinstance(model, DocumentListModel):
+            docs = model.summaries() if len(changed) > 2 else None
+
+            def doc(row: int) -> DocumentSummary | None:
+                return docs[row] if docs is not None else model.summary(model.id_at(row))
+
+            moved = self._sort is not None and (not roles or Qt.ItemDataRole.DisplayRole in roles)
+            if moved or any((r in self._at) != self._accepts(doc(r)) for r in changed):  # type: ignore[arg-type]
+                self._refilter()  # a row passes the filters now, or no longer, or moved
+                return
+        shown = [self._at[r] for r in changed if r in self._at]
+        if shown:
+            self.dataChanged.emit(self.index(min(shown), top_left.column()),
+                                  self.index(max(shown), bottom_right.column()), roles)
+
+    # --- Qt's proxy interface -----------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < len(COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        return QModelIndex()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and bool(self._rows)
+
+    def mapToSource(self, index: Index) -> QModelIndex:  # noqa: N802 (Qt override)
+        model = self.sourceModel()
+        if model is None or not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return QModelIndex()
+        return model.index(self._rows[index.row()], index.column())
+
+    def mapFromSource(self, index: Index) -> QModelIndex:  # noqa: N802 (Qt override)
+        row = self._at.get(index.row()) if index.isValid() else None
+        return self.index(row, index.column()) if row is not None else QModelIndex()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        model = self.sourceModel()
+        if orientation == Qt.Orientation.Horizontal and model is not None:
+            return model.headerData(section, orientation, role)
+        return None
 
 
 class DocumentListPanel(QWidget):
@@ -200,6 +349,7 @@ class DocumentListPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("documentListPanel")
+        self._scrolled = 0
         self.model = DocumentListModel(self)
         self.proxy = DocumentFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -231,6 +381,8 @@ class DocumentListPanel(QWidget):
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        # rows of one height: the view places 100,000 of them without asking each
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # size columns to the rows in view (and a few more), not to every row: a long
@@ -252,9 +404,27 @@ class DocumentListPanel(QWidget):
         layout.addWidget(self.table, 1)
 
     def _connect(self) -> None:
+        self.proxy.modelAboutToBeReset.connect(self._on_proxy_about_to_be_reset)
+        self.proxy.modelReset.connect(self._on_proxy_reset)
         self.filter_edit.textChanged.connect(self.proxy.set_text)
         self.status_combo.currentIndexChanged.connect(self._on_status_combo_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+
+    def _on_proxy_about_to_be_reset(self) -> None:
+        self._scrolled = self.table.verticalScrollBar().value()
+
+    def _on_proxy_reset(self) -> None:
+        """Rows came, went or moved: the open document stays current, the list where it was."""
+        current = self.model.current
+        self.table.verticalScrollBar().setValue(self._scrolled)
+        if current is not None and self.model.row_of(current) >= 0:
+            index = self.proxy.mapFromSource(self.model.index(self.model.row_of(current), 0))
+            if index.isValid():
+                blocked = self.table.selectionModel().blockSignals(True)
+                try:
+                    self.table.selectionModel().setCurrentIndex(index, SELECT_ROW)
+                finally:
+                    self.table.selectionModel().blockSignals(blocked)
 
     def _on_status_combo_changed(self, _index: int) -> None:
         self.proxy.set_status(self.status_combo.currentData())
@@ -286,14 +456,17 @@ class DocumentListPanel(QWidget):
 
     def visible_ids(self) -> list[int]:
         """Document ids in the order the list shows them (filtered and sorted)."""
-        return [int(self.proxy.index(r, 0).data(ID_ROLE)) for r in range(self.proxy.rowCount())]
+        ids = self.model.id_column
+        return [ids[r] for r in self.proxy.source_rows()]
 
     def neighbour(self, doc_id: int | None, step: int) -> int | None:
         """The document `step` rows after (or before) `doc_id` in the shown order."""
-        ids = self.visible_ids()
-        if not ids:
+        rows, ids = self.proxy.source_rows(), self.model.id_column
+        if not rows:
             return None
-        if doc_id not in ids:
-            return ids[0] if step > 0 else ids[-1]
-        at = ids.index(doc_id) + step
-        return ids[at] if 0 <= at < len(ids) else None
+        row = self.proxy.mapFromSource(self.model.index(self.model.row_of(doc_id), 0)).row() \
+            if doc_id is not None else -1
+        if row < 0:
+            return ids[rows[0]] if step > 0 else ids[rows[-1]]
+        at = row + step
+        return ids[rows[at]] if 0 <= at < len(rows) else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -12,14 +13,19 @@ from PySide6.QtWidgets import (
 from annotate.formats import export_target_is_folder, exporter_names
 
 FORMAT_NAMES = {
-    "jsonl": "JSONL (Prodigy rel.manual + Arcmark fields, lossless)",
+    "jsonl": "JSONL (Arcmark's own record: ids, statuses, provenance)",
+    "prodigy": "Prodigy rel.manual tasks (.jsonl)",
+    "doccano": "doccano relation extraction (.jsonl)",
+    "labelstudio": "Label Studio tasks (.json)",
+    "xmi": "INCEpTION UIMA CAS XMI folder (.xmi + TypeSystem.xml)",
     "spacy": "spaCy DocBin (.spacy)",
     "brat": "brat folder (.txt + .ann + annotation.conf)",
     "conll": "CoNLL-2003 IOB2 (.conll)",
     "csv": "CSV folder (entities.csv + relations.csv)",
     "graphml": "GraphML entity graph (.graphml)",
 }
-SUFFIX = {"jsonl": ".jsonl", "spacy": ".spacy", "conll": ".conll", "graphml": ".graphml"}
+SUFFIX = {"jsonl": ".jsonl", "prodigy": ".jsonl", "doccano": ".jsonl", "labelstudio": ".json",
+          "spacy": ".spacy", "conll": ".conll", "graphml": ".graphml"}
 STATUSES = [("All documents", None), ("Done", "done"), ("In progress", "in_progress"),
             ("New", "new"), ("Curated", "curated")]
 
@@ -29,10 +35,11 @@ class ExportRequest:
     fmt: str
     out: Path
     status: str | None
+    layer: str = "auto"  # whose annotations: see annotate.team.layers
 
 
 class ExportDialog(QDialog):
-    def __init__(self, parent: QWidget, start_dir: Path) -> None:
+    def __init__(self, parent: QWidget, start_dir: Path, layers: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export — Arcmark")
@@ -45,6 +52,12 @@ class ExportDialog(QDialog):
         self.status.setObjectName("exportStatus")
         for text, value in STATUSES:
             self.status.addItem(text, value)
+        self.layer = QComboBox(self)
+        self.layer.setObjectName("exportLayer")
+        self.layer.addItem("Curated version where there is one, else all", "auto")
+        self.layer.addItem("Everything stored (all annotators)", "all")
+        for name in layers:
+            self.layer.addItem("Curated only" if name == "curated" else f"{name}'s only", name)
         self.target = QLineEdit(self)
         self.target.setObjectName("exportTarget")
         browse = QPushButton("Choose…", self)
@@ -62,6 +75,7 @@ class ExportDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("Documents", self.status)
+        form.addRow("Annotations", self.layer)
         form.addRow("Save to", row)
         form.addRow("", self.hint)
         form.addRow(self.buttons)
@@ -75,7 +89,7 @@ class ExportDialog(QDialog):
 
     def request(self) -> ExportRequest:
         return ExportRequest(self.fmt(), Path(self.target.text()).expanduser(),
-                             self.status.currentData())
+                             self.status.currentData(), str(self.layer.currentData()))
 
     def _on_format_changed(self) -> None:
         fmt = self.fmt()

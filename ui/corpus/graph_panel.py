@@ -6,8 +6,9 @@ Double-clicking a row of the details opens its document there (`open_requested`)
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +22,9 @@ from annotate.model import DOCUMENT_STATUSES
 from annotate.session import Session
 from ui.corpus.graph_view import GraphView, unit_for
 from ui.corpus.search_panel import HTML_ROLE, MATCH_COLOUR, HitDelegate
+
+if TYPE_CHECKING:
+    from ui.common.reader import StoreReader
 
 Index = QModelIndex | QPersistentModelIndex
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -125,11 +129,13 @@ class GraphPanel(QWidget):
     `open_requested(object)` with a `Target` when a details row is double-clicked."""
 
     open_requested = Signal(object)
+    drawn = Signal()  # the graph on screen is the one last asked for
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("graphPanel")
         self.session = session
+        self.reader: StoreReader | None = None  # reads off the GUI thread when set
         self.full = CorpusGraph()
         self.shown = CorpusGraph()
         self.view = GraphView(self)
@@ -252,19 +258,49 @@ class GraphPanel(QWidget):
     # --- drawing --------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the graph from the store again and draw it."""
+        """Read the graph from the store again and draw it (off the GUI thread when the
+        panel has a `reader` and the store is large: the actors of 100,000 documents take
+        seconds to read and lay out)."""
         status = self.status_combo.currentData()
-        self.full = corpus_graph.load_graph(self.session, [status] if status else None)
-        self.redraw()
+        statuses = [status] if status else None
+        choice = self._choice()
+
+        def read(session: Session) -> tuple[CorpusGraph, CorpusGraph, dict]:
+            full = corpus_graph.load_graph(session, statuses)
+            return (full, *_shown_and_laid_out(full, *choice))
+
+        self._run("graph", read, f"Reading the actors of the {self._which()} …")
 
     def redraw(self) -> None:
-        self.shown = self.full.filtered(entity_labels=self._checked(self.entity_menu),
-                                        relation_labels=self._checked(self.relation_menu),
-                                        connected_only=self.linked_only.isChecked())
+        """Draw the graph read last with the filters as they are now."""
+        full, choice = self.full, self._choice()
+        self._run("graph", lambda _session: (full, *_shown_and_laid_out(full, *choice)),
+                  "Laying out the actors …")
+
+    def _which(self) -> str:
+        status = self.status_combo.currentData()
+        return f"{STATUS_TEXT[status].lower()} documents" if status else "corpus"
+
+    def _choice(self) -> tuple[set[str], set[str], bool, float]:
+        size = self.view.viewport().size()
+        width, height = (size.width(), size.height()) if self.view.isVisible() else (900, 620)
+        return (self._checked(self.entity_menu), self._checked(self.relation_menu),
+                self.linked_only.isChecked(), max(width, 200) / max(height, 200))
+
+    def _run(self, key: str, read: Callable[[Session], tuple], busy: str) -> None:
+        if self.reader is None:
+            self._draw(read(self.session))
+            return
+        if not self.reader.at_once():
+            self.info.setText(busy)
+        self.reader.read(key, read, self._draw,
+                         lambda exc: self.info.setText(f"Cannot read the graph: {exc}"))
+
+    def _draw(self, result: tuple[CorpusGraph, CorpusGraph, dict]) -> None:
+        self.full, self.shown, positions = result
         schema = self.session.schema
         size = self.view.viewport().size()
         width, height = (size.width(), size.height()) if self.view.isVisible() else (900, 620)
-        positions = corpus_graph.layout(self.shown, aspect=max(width, 200) / max(height, 200))
         self.view.graph_scene.set_graph(
             self.shown, positions, {e.name: e.colour for e in schema.entity_labels},
             {r.name: r.colour for r in schema.relation_labels}, self.font(),
@@ -278,6 +314,7 @@ class GraphPanel(QWidget):
                              if len(self.full.nodes) != n else ""))
         self._clear_details()
         self.view.fit()
+        self.drawn.emit()
 
     # --- details --------------------------------------------------------------------------------
 
@@ -326,3 +363,12 @@ class GraphPanel(QWidget):
         target = index.data(TARGET_ROLE)
         if target is not None:
             self.open_requested.emit(target)
+
+
+def _shown_and_laid_out(full: CorpusGraph, entity_labels: set[str], relation_labels: set[str],
+                        linked_only: bool, aspect: float) -> tuple[CorpusGraph, dict]:
+    """The actors and links that pass the filters, and their positions (plain Python: runs
+    on any thread)."""
+    shown = full.filtered(entity_labels=entity_labels, relation_labels=relation_labels,
+                          connected_only=linked_only)
+    return shown, corpus_graph.layout(shown, aspect=aspect)

@@ -6,14 +6,18 @@ horizontal for labels (long names read well on the left), vertical for days.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from annotate.model import DOCUMENT_STATUSES
 from annotate.session import Session
 from annotate.statistics import CorpusStatistics, corpus_statistics
+
+if TYPE_CHECKING:
+    from ui.common.reader import StoreReader
 
 STATUS_COLOURS = {"new": "#94a3b8", "in_progress": "#e0a030", "done": "#2f9e5b",
                   "curated": "#1f6f8b", "suggested": "#c9b6f2", "accepted": "#2f9e5b", "rejected": "#d1495b",
@@ -154,12 +158,16 @@ class BarChart(QWidget):
 
 
 class StatsPanel(QScrollArea):
-    """The charts of `annotate.statistics`, refreshed with `refresh()`."""
+    """The charts of `annotate.statistics`, refreshed with `refresh()`; `counted()` once
+    they show the counts last asked for."""
+
+    counted = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statsPanel")
         self.session = session
+        self.reader: StoreReader | None = None  # reads off the GUI thread when set
         self.stats: CorpusStatistics | None = None
         self.summary = QLabel(self)
         self.summary.setObjectName("statsSummary")
@@ -169,6 +177,9 @@ class StatsPanel(QScrollArea):
         self.relations = BarChart("Relations by label and status", "chartRelations")
         self.model_quality = BarChart("Model suggestions: accepted vs rejected", "chartModel")
         self.progress = BarChart("Progress by day", "chartProgress", vertical=True)
+        from ui.model.quality_chart import ModelQualityChart
+
+        self.training = ModelQualityChart()
         body = QWidget(self)
         grid = QGridLayout()
         grid.setSpacing(12)
@@ -177,17 +188,38 @@ class StatsPanel(QScrollArea):
         grid.addWidget(self.entities, 1, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.relations, 1, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.model_quality, 2, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.training, 2, 1, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addWidget(self.summary)
+        self._sections = QVBoxLayout()
+        layout.addLayout(self._sections)
         layout.addLayout(grid)
         layout.addStretch(1)
         body.setStyleSheet("background: #f6f7f9")
         self.setWidget(body)
         self.setWidgetResizable(True)
 
+    def add_section(self, widget: QWidget) -> None:
+        """Another feature's part of the tab (e.g. the team's agreement), above the charts."""
+        self._sections.addWidget(widget)
+
     def refresh(self) -> None:
-        stats = self.stats = corpus_statistics(self.session)
+        """Count again (off the GUI thread when the panel has a `reader` and the store is
+        large: the statistics of 100,000 documents take seconds)."""
+        if self.reader is None:
+            self.show_statistics(corpus_statistics(self.session))
+            return
+        if not self.reader.at_once():
+            self.summary.setText("<span style='font-size:15pt'>Counting …</span>")
+        self.reader.read("statistics", corpus_statistics, self.show_statistics,
+                         lambda exc: self.summary.setText(f"Cannot count: {exc}"))
+
+    def show_statistics(self, stats: CorpusStatistics) -> None:
+        from annotate.model_registry import trained_versions
+
+        self.stats = stats
+        self.training.set_rounds(trained_versions(self.session))  # a few rows
         by_status = stats.entities_by_status()
         self.summary.setText(
             f"<span style='font-size:15pt'><b>{stats.documents}</b> "
@@ -217,3 +249,4 @@ class StatsPanel(QScrollArea):
             [("Documents done", STATUS_COLOURS["done"]), ("Entity edits", "#4b6cb7"),
              ("Relation edits", "#e0a030")],
             [[d.documents_done, d.entity_edits, d.relation_edits] for d in stats.progress])
+        self.counted.emit()

@@ -77,6 +77,7 @@ class ArcLayer:
         self._extents: dict[int, tuple[int, int]] = {}
         self.by_span: dict[int, set[int]] = defaultdict(set)
         self.mode = "all"
+        self._dark = False
         self._placed: dict[int, dict[int, _Placed]] = {}  # block number -> arc id -> place
         self._shapes: list[_Shape] = []
         self._labels: dict[str, tuple[QStaticText, float]] = {}
@@ -85,6 +86,10 @@ class ArcLayer:
         self.set_font(QFont())
 
     # --- data ---------------------------------------------------------------------------
+
+    def set_dark(self, dark: bool) -> None:
+        """Labels on dark paper: a dark plate and lighter lettering."""
+        self._dark = dark
 
     def set_font(self, base: QFont) -> None:
         font = QFont(base)
@@ -287,7 +292,10 @@ class ArcLayer:
         colour = QColor(arc.colour)
         if faded:
             colour.setAlphaF(0.22)
-        painter.setPen(QPen(colour, 2.4 if selected else 1.3))
+        pen = QPen(colour, 2.4 if selected else 1.3)
+        if arc.suggested:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
         painter.drawPolyline(points)
         if arc.directed and piece.tail_here:
             painter.setPen(Qt.PenStyle.NoPen)
@@ -299,9 +307,12 @@ class ArcLayer:
         label = QRectF(centre - half, y - self.metrics.height() / 2,
                        2 * half, self.metrics.height())
         painter.setPen(QPen(colour, 1.0))
-        painter.setBrush(colour if selected else QColor(255, 255, 255, 90 if faded else 235))
+        plate = QColor(30, 33, 37) if self._dark else QColor(255, 255, 255)
+        plate.setAlpha(90 if faded else 235)
+        painter.setBrush(colour if selected else plate)
         painter.drawRoundedRect(label, 3, 3)
-        painter.setPen(QColor("white") if selected else colour.darker(115))
+        painter.setPen(QColor("white") if selected else
+                       (colour.lighter(150) if self._dark else colour.darker(115)))
         painter.drawStaticText(QPointF(label.x() + LABEL_PAD, label.y()), static)
         self._shapes.append(_Shape(arc.id, points, label))
 

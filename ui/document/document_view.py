@@ -42,6 +42,8 @@ FONT_POINTS = 11.5
 MAX_TEXT_WIDTH = 860  # px: a comfortable line length for reading
 BACKGROUND = "#fdfdfb"
 INK = "#1f2328"
+DARK_BACKGROUND = "#1e2125"
+DARK_INK = "#e6e6e3"
 
 
 class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
@@ -71,6 +73,9 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
         self._tail: int | None = None
         self._last_selection: tuple[int, int] | None = None
         self._arcs = ArcLayer(self._spans, self.is_span_visible)
+        self._dark = False
+        self._max_text_width = MAX_TEXT_WIDTH
+        self.paint_region_only = False
         self._base_gap = 8.0
         self._label_tags = False  # View → Label Tags: each label written above its entity
         self.painted_tags: list[QRectF] = []  # the tags of the last paint
@@ -103,16 +108,27 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.SansSerif)
         self.setFont(font)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        palette = self.palette()
-        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
-            palette.setColor(role, QColor(BACKGROUND))
-        palette.setColor(QPalette.ColorRole.Text, QColor(INK))
-        palette.setColor(QPalette.ColorRole.Highlight, QColor("#b4d5fe"))
-        palette.setColor(QPalette.ColorRole.HighlightedText, QColor(INK))
-        self.setPalette(palette)
+        self.set_theme(dark=False)
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self.setAutoFillBackground(True)
         self.viewport().setMouseTracking(True)
+
+    def set_theme(self, dark: bool) -> None:
+        """Light or dark paper and ink; label colours stay, the text on them keeps its contrast."""
+        self._dark = dark
+        ink = QColor(DARK_INK if dark else INK)
+        palette = self.palette()
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
+            palette.setColor(role, QColor(DARK_BACKGROUND if dark else BACKGROUND))
+        palette.setColor(QPalette.ColorRole.Text, ink)
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#2f5d8a" if dark else "#b4d5fe"))
+        palette.setColor(QPalette.ColorRole.HighlightedText, ink)
+        self.setPalette(palette)
+        self._arcs.set_dark(dark)
+        self.viewport().update()
+
+    def is_dark(self) -> bool:
+        return self._dark
 
     def setFont(self, font: QFont) -> None:  # noqa: N802 (Qt override)
         super().setFont(font)
@@ -139,8 +155,14 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
     def label_tags(self) -> bool:
         return self._label_tags
 
+    def set_max_text_width(self, pixels: int | None) -> None:
+        """Centre the text in a column at most `pixels` wide (None: the default width)."""
+        self._max_text_width = int(pixels) if pixels else MAX_TEXT_WIDTH
+        side = max(0, (self.width() - self._max_text_width) // 2)
+        self.setViewportMargins(side, 0, side, 0)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        side = max(0, (self.width() - MAX_TEXT_WIDTH) // 2)
+        side = max(0, (self.width() - self._max_text_width) // 2)
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 0, side, 0)
         super().resizeEvent(event)
@@ -353,14 +375,21 @@ class DocumentView(MouseMixin, NavigationMixin, QPlainTextEdit):
     # --- painting -------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        frame = self._frame()
+        if self.paint_region_only:  # a report's slice: only the blocks in it
+            rect = event.rect()
+            frame = Frame(self, rect.bottom() + 1, rect.top())
+        else:  # every visible arc is laid out and kept for hit-testing
+            frame = self._frame()
         items = self._visible_items(frame, event.rect())
         painter = QPainter(self.viewport())
-        paint_fills(painter, items)
+        painter.setClipRegion(event.region())  # also when rendered into a report, a slice at a time
+        paint_fills(painter, items, self._dark)
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
-        paint_overlays(painter, items, self._selected, self._head, self._tail, self._arcs.font)
+        painter.setClipRegion(event.region())
+        paint_overlays(painter, items, self._selected, self._head, self._tail, self._arcs.font,
+                       self._dark)
         if self._label_tags:
             self.painted_tags = paint_label_tags(painter, items, self._arcs.font)
         self._arcs.paint(painter, frame, self._selected, self._selected_arc)

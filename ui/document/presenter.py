@@ -7,7 +7,7 @@ redraws only the entities and relations it names.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from annotate.model import Change, Document, Entity, Relation, ValidationError
 from annotate.schema import Schema
@@ -40,7 +40,8 @@ def view_span(entity: Entity, schema: Schema) -> ViewSpan:
 def view_arc(relation: Relation, schema: Schema) -> ViewArc:
     label = schema.relation(relation.label)
     return ViewArc(relation.id, relation.head_id, relation.tail_id, relation.label,
-                   label.colour if label is not None else "#555555", relation.directed)
+                   label.colour if label is not None else "#555555", relation.directed,
+                   suggested=relation.status == "suggested")
 
 
 class DocumentPresenter:
@@ -52,6 +53,9 @@ class DocumentPresenter:
         self.table = table
         self.document: Document | None = None
         self._relations: dict[int, Relation] = {}
+        # which relations the text and the relation table show (the model room hides weak
+        # suggestions too)
+        self.relation_shown: Callable[[Relation], bool] = lambda r: r.status != "rejected"
 
     @property
     def doc_id(self) -> int | None:
@@ -67,7 +71,7 @@ class DocumentPresenter:
             return
         self.document = self.session.document(doc_id)
         entities = self.session.entities(doc_id)
-        relations = [r for r in self.session.relations(doc_id) if r.status != "rejected"]
+        relations = [r for r in self.session.relations(doc_id) if self.relation_shown(r)]
         self._relations = {r.id: r for r in relations}
         schema = self.session.schema
         self.table.source.set_colours({lab.name: lab.colour for lab in schema.entity_labels})
@@ -125,7 +129,7 @@ class DocumentPresenter:
             except ValidationError:
                 gone.append(relation_id)
                 continue
-            if relation.doc_id == self.doc_id and relation.status != "rejected":
+            if relation.doc_id == self.doc_id and self.relation_shown(relation):
                 keep.append(relation)
             else:
                 gone.append(relation_id)

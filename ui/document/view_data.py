@@ -42,6 +42,7 @@ class ViewArc:
     colour: str = "#555555"
     directed: bool = True
     tooltip: str = ""
+    suggested: bool = False  # a model's suggestion: drawn dashed, like suggested entities
 
 
 class IntervalIndex:

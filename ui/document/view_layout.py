@@ -66,7 +66,10 @@ class SpacedDocumentLayout(QPlainTextDocumentLayout):
 class Frame:
     """The visible blocks of a `QPlainTextEdit` and their tops, for one paint."""
 
-    def __init__(self, edit: QPlainTextEdit, height: float | None = None) -> None:
+    def __init__(self, edit: QPlainTextEdit, height: float | None = None,
+                 top_limit: float | None = None) -> None:
+        """`height`: down to where (default: the viewport's height); `top_limit`: leave out
+        the blocks that end above it (a report renders a tall view one slice at a time)."""
         offset = edit.contentOffset()
         self.x = offset.x()
         bottom = edit.viewport().height() if height is None else height
@@ -77,9 +80,10 @@ class Frame:
         top = edit.blockBoundingGeometry(block).translated(offset).top() if block.isValid() else 0
         while block.isValid() and top <= bottom:
             height_ = edit.blockBoundingRect(block).height()
-            self.blocks.append(block)
-            self.tops.append(top)
-            self.positions.append(block.position())
+            if top_limit is None or top + height_ >= top_limit:
+                self.blocks.append(block)
+                self.tops.append(top)
+                self.positions.append(block.position())
             top += height_
             block = block.next()
         self.bottom = top

@@ -25,6 +25,8 @@ SELECTED = QColor("#1b1f24")
 HEAD = QColor("#1565c0")
 TAIL = QColor("#ad1457")
 VEIL = QColor(255, 255, 255, 150)
+DARK_VEIL = QColor(30, 33, 37, 150)
+DARK_SELECTED = QColor("#f2f2ee")
 REJECTED = QColor("#9aa0a6")
 
 _colours: dict[str, QColor] = {}
@@ -88,10 +90,11 @@ def _dashes(base: QColor) -> QBrush:
 _dash_brushes: dict[str, QBrush] = {}
 
 
-def paint_fills(painter: QPainter, items: list[Painted]) -> None:
+def paint_fills(painter: QPainter, items: list[Painted], dark: bool = False) -> None:
     """What goes under the text. Runs for every entity on screen at every frame,
     so it only fills whole-pixel rectangles, batched per brush: strokes and
-    antialiased shapes cost ten times more."""
+    antialiased shapes cost ten times more. On dark paper the label colour is laid
+    thinner, so the light ink stays legible on it; the edge keeps the full colour."""
     # (overlap depth, kind, colour): outer entities first, fills before edges
     batches: dict[tuple[int, int, str], list[QRect]] = defaultdict(list)
     brushes: dict[tuple[int, int, str], QBrush | QColor] = {}
@@ -110,8 +113,10 @@ def paint_fills(painter: QPainter, items: list[Painted]) -> None:
         edge_key = (depth, 3 if suggested else 2, span.colour)
         if fill_key not in brushes:
             base = colour(span.colour)
-            brushes[fill_key] = _pale(base) if suggested else base
-            brushes[edge_key] = _dashes(base) if suggested else base.darker(135)
+            brushes[fill_key] = _pale(base, 0.22 if dark else 0.5) if suggested \
+                else (_pale(base, 0.42) if dark else base)
+            brushes[edge_key] = _dashes(base) if suggested else \
+                (base if dark else base.darker(135))
         fills, edges = batches[fill_key], batches[edge_key]
         for x, y, w, h in item.boxes:
             x, y, w, h = round(x), round(y) + d, round(w), round(h) - 2 * d
@@ -126,27 +131,27 @@ def paint_fills(painter: QPainter, items: list[Painted]) -> None:
         painter.drawRects(batches[key])
 
 
-def _pale(base: QColor) -> QColor:
+def _pale(base: QColor, alpha: float = 0.5) -> QColor:
     fill = QColor(base)
-    fill.setAlphaF(0.5)
+    fill.setAlphaF(alpha)
     return fill
 
 
 def paint_overlays(painter: QPainter, items: list[Painted], selected: int | None,
-                   head: int | None, tail: int | None, font: QFont) -> None:
+                   head: int | None, tail: int | None, font: QFont, dark: bool = False) -> None:
     """What goes over the text: veils on rejected entities and outlines."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     for item in items:
         span = item.span
         if span.status == "rejected":
             for rect in item.rects:
-                painter.fillRect(rect, VEIL)
+                painter.fillRect(rect, DARK_VEIL if dark else VEIL)
                 painter.setPen(QPen(QColor("#70757a"), 1.2))
                 y = rect.center().y() + 1
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
         marks = []
         if span.id == selected:
-            marks.append((SELECTED, 2.0, 1.5))
+            marks.append((DARK_SELECTED if dark else SELECTED, 2.0, 1.5))
         if span.id == head:
             marks.append((HEAD, 2.6, 3.0))
         if span.id == tail:

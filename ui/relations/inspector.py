@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import CONFIDENCES, Entity, Relation
+from annotate.references import Reference
 from annotate.schema import RelationLabel
 from ui.document.entity_table import origin_text
 from ui.relations.relation_table import short_time
@@ -214,7 +215,8 @@ class RelationInspector(QGroupBox):
 
 
 class EntityInspector(QGroupBox):
-    """The selected entity's label, status and origin, and its actor (SAME_AS group)."""
+    """The selected entity's label, status and origin, its actor (SAME_AS group) and the
+    knowledge-base references (normalizations) an import kept for it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Entity", parent)
@@ -231,14 +233,22 @@ class EntityInspector(QGroupBox):
         self.actor.setObjectName("entityActor")
         self.actor.setWordWrap(True)
         self.actor.setTextFormat(Qt.TextFormat.PlainText)
+        self.references = QLabel(self)
+        self.references.setObjectName("entityReferences")
+        self.references.setWordWrap(True)
+        self.references.setTextFormat(Qt.TextFormat.PlainText)
+        self.references.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.details)
         layout.addWidget(self.actor)
+        layout.addWidget(self.references)
         self.show_entity(None)
 
     def show_entity(self, entity: Entity | None, group: Sequence[Entity] = (),
-                    relation_count: int = 0) -> None:
+                    relation_count: int = 0, references: Sequence[Reference] = ()) -> None:
+        self.references.setText("\n".join(f"Knowledge base: {r}" for r in references))
+        self.references.setVisible(bool(references))
         if entity is None:
             self.title.setText("Select an entity: click it, or press Tab.")
             self.details.setText("")

@@ -111,7 +111,7 @@ class RelationUi(QObject):
         """Fill the table from the open document (after opening it or background work)."""
         doc = self.presenter.document
         rows = [] if doc is None else self._rows(
-            r for r in self.session.relations(doc.id) if r.status != "rejected")
+            r for r in self.session.relations(doc.id) if self.presenter.relation_shown(r))
         self.table.source.set_rows(rows)
         if not keep_current or self.current not in {r.id for r in rows}:
             self.current = None
@@ -272,7 +272,7 @@ class RelationUi(QObject):
         except ValidationError:
             group = [entity]
         count = sum(entity.id in (r.head_id, r.tail_id) for r in self.table.source.rows())
-        panel.show_entity(entity, group, count)
+        panel.show_entity(entity, group, count, self.session.references(entity))
 
     def _update_actions(self) -> None:
         a = self.actions

@@ -53,7 +53,7 @@ class WindowActions(QObject):
         sp = QStyle.StandardPixmap
         # file
         self.import_files = self._make("&Import Files…", _keys("Ctrl+O"),
-                                       "Import .txt, .md, JSONL or brat files", icon(sp.SP_DialogOpenButton))
+                                       "Import .txt, .md, JSONL, brat, web pages, PDF, Word or e-mail files", icon(sp.SP_DialogOpenButton))
         self.import_folder = self._make("Import &Folder…", _keys("Ctrl+Shift+O"),
                                         "Import every supported file in a folder")
         self.export = self._make("&Export…", _keys("Ctrl+Shift+X"),

@@ -50,7 +50,8 @@ def application() -> QApplication:
 
 
 def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
-            model: str | None = None, seeds: Path | None = None, read_only: bool = False) -> int:
+            model: str | None = None, seeds: Path | None = None, read_only: bool = False,
+            annotator: str | None = None) -> int:
     """Open the window on the store; returns the exit status."""
     app = application()
     install_excepthook()
@@ -62,7 +63,10 @@ def run_gui(*, db_path: Path | None = None, schema_path: Path | None = None,
     def open_store() -> None:
         session = None
         try:
-            session = open_session(db_path, schema_path, read_only=read_only)
+            from ui.team.annotator import resolve_annotator
+
+            name = resolve_annotator(window, window.settings, annotator)
+            session = open_session(db_path, schema_path, read_only=read_only, annotator=name)
             window.attach(session)
         except Exception as exc:  # the window cannot work without its store: say why, exit 1
             if session is not None and window.session is None:
@@ -138,6 +142,10 @@ _OPENING_MODULES = (
     "ui.relations.relation_ui", "ui.corpus.corpus_ui", "ui.document.palette",
     "ui.document.presenter", "ui.document.review", "ui.shell.status", "ui.shell.worker",
     "ui.shell.jobs", "ui.shell.dialogs", "ui.shell.store_watch",
+    "ui.model.model_ui",
+    "ui.team.annotator", "ui.team.team_ui", "ui.team.curate_view",
+    "ui.common.reader",
+    "ui.reader.comfort", "ui.reader.positions", "ui.reader.reader_ui",
 )  # tests/test_ui_startup.py checks that attaching imports nothing more of ours
 
 
@@ -175,7 +183,7 @@ def after_next_paint(widget: QWidget, then: Callable[[], None],
 
 
 def open_session(db_path: Path | None, schema_path: Path | None,  # type: ignore[no-untyped-def]
-                 read_only: bool = False):
+                 read_only: bool = False, annotator: str | None = None):
     """Store → Session; raises ArcmarkError / StoreError with a one-line message."""
     from annotate.schema import load_schema
     from annotate.session import Session
@@ -185,7 +193,7 @@ def open_session(db_path: Path | None, schema_path: Path | None,  # type: ignore
                   create=not read_only)
     try:
         schema = load_schema(schema_path) if schema_path else None
-        return Session(store, schema=schema)
+        return Session(store, schema=schema, annotator=annotator)
     except BaseException:
         store.close()
         raise

@@ -11,8 +11,12 @@ from PySide6.QtWidgets import (
 from annotate.session import Session
 from ui.shell.jobs import ExportOutcome, ImportOutcome, PreannotateOutcome
 
-IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann);;Text (*.txt *.md);;"
-                 "JSON lines (*.jsonl *.json);;brat annotations (*.ann);;All files (*)")
+IMPORT_FILTER = ("Annotatable files (*.txt *.md *.jsonl *.json *.ann *.xmi *.html *.htm *.xhtml "
+                 "*.pdf *.docx *.eml);;Text (*.txt *.md);;"
+                 "JSON lines, Prodigy, doccano, Label Studio (*.jsonl *.json);;"
+                 "brat annotations (*.ann);;INCEpTION UIMA CAS XMI (*.xmi);;"
+                 "Received documents: web pages, PDF, Word, e-mail "
+                 "(*.html *.htm *.xhtml *.pdf *.docx *.eml);;All files (*)")
 
 
 def _start_dir(settings: QSettings) -> str:
@@ -48,7 +52,8 @@ def outcome_text(outcome: object) -> str:
     if isinstance(outcome, ImportOutcome):
         failed = f"; {len(outcome.errors)} failed" if outcome.errors else ""
         return f"Imported: {outcome.summary or 'nothing'}{failed}"
-    return "Done"
+    summary = getattr(outcome, "summary", None)  # other features' outcomes say what they did
+    return summary if isinstance(summary, str) and summary else "Done"
 
 
 def show_import_report(parent: QWidget, outcome: ImportOutcome) -> None:

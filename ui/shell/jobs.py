@@ -118,7 +118,7 @@ class ExportOutcome:
 
 
 def export_corpus(ctx: JobContext, db_path: Path, annotator: str, fmt: str, out: Path,
-                  status: str | None) -> ExportOutcome:
+                  status: str | None, layer: str = "auto") -> ExportOutcome:
     """Export the corpus (or the documents with `status`) to `out`; written whole or not at all."""
     from annotate.corpus_io import export_path
 
@@ -128,7 +128,7 @@ def export_corpus(ctx: JobContext, db_path: Path, annotator: str, fmt: str, out:
         ctx.progress(0, total, f"Exporting {fmt}")
         report = export_path(session, fmt, out, status=status,
                              progress=lambda n: ctx.progress(n, total, f"Exporting {fmt}"),
-                             cancelled=ctx.cancelled)
+                             cancelled=ctx.cancelled, layer=layer)
     finally:
         session.store.close()
     if report.cancelled:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
@@ -41,11 +41,16 @@ if TYPE_CHECKING:
     from ui.document.presenter import DocumentPresenter
     from ui.relations.relation_ui import RelationUi
     from ui.document.review import EntityReview
+    from ui.model.model_ui import ModelUi
+    from ui.reader.reader_ui import ReaderUi
     from ui.shell.status import FindBar, StatusPanel
     from ui.shell.worker import BackgroundRunner, Job
+    from ui.team.team_ui import TeamUi
 
 
 class MainWindow(WindowFrame):
+    first_shown = Signal()  # the window is on screen with its document laid out
+
     def __init__(self, session: Session | None = None, *, model: str | None = None,
                  seeds: Path | None = None, parent: QWidget | None = None,
                  remember_layout: bool = True) -> None:
@@ -85,8 +90,11 @@ class MainWindow(WindowFrame):
         from ui.common.hub import Hub
         from ui.relations.relation_ui import RelationUi
         from ui.document.review import EntityReview
+        from ui.model.model_ui import install_model_ui
+        from ui.reader.reader_ui import install_reader_ui
         from ui.shell.status import FindBar, StatusPanel
         from ui.shell.worker import BackgroundRunner
+        from ui.team.team_ui import install_team_ui
 
         assert self.session is None, "a window shows one store"
         self.session = session
@@ -109,7 +117,10 @@ class MainWindow(WindowFrame):
         self._connect()
         self._set_labels()
         self._restore_view_choices()
-        self.documents.set_documents(session.documents())
+        from ui.common.reader import StoreReader
+
+        self.reader: StoreReader = StoreReader(session, self)
+        self.refresh_documents()
         self.open_document(self._initial_document())
         self._update_actions()
         self.relation_ui: RelationUi = RelationUi(self.hub, self.presenter, self.view, self.table,
@@ -118,6 +129,9 @@ class MainWindow(WindowFrame):
         self.fill_dock(self.inspector_dock, self.relation_ui.inspector)
         self.corpus_ui: CorpusUi = install_corpus_ui(self.hub, self, self.documents,
                                                      self.presenter, self.view, self.review)
+        self.model_ui: ModelUi = install_model_ui(self)
+        self.team_ui: TeamUi = install_team_ui(self)
+        self.reader_ui: ReaderUi = install_reader_ui(self)
         if self.default_layout_used:
             # the legend's height is known now; sized again once laid out
             self.default_layout()
@@ -146,7 +160,7 @@ class MainWindow(WindowFrame):
             self._set_labels()
             self.presenter.restyle()
         if documents:
-            self.documents.set_documents(self.session.documents())
+            self.refresh_documents()
         was_open = self.presenter.doc_id
         self.presenter.resync()
         if was_open is not None and self.presenter.doc_id is None:  # deleted meanwhile
@@ -228,7 +242,24 @@ class MainWindow(WindowFrame):
             last_id = int(last) if last is not None else None
         except (TypeError, ValueError):
             last_id = None
-        return last_id if last_id in ids else (ids[0] if ids else None)
+        if ids or not self.reader.busy("documents"):
+            return last_id if last_id in ids else (ids[0] if ids else None)
+        # the list is on its way: the last document if it is still there, else the first
+        span = self.session.store.document_id_range()
+        if last_id is not None and self.session.store.row("documents", last_id) is not None:
+            return last_id
+        return span[0] if span else None
+
+    def refresh_documents(self) -> None:
+        """Read the document list again: at once for a small store; off the GUI thread for
+        a large one (100,000 summaries take a second or more), the list filled when read."""
+        self.reader.read("documents", lambda session: session.documents(),
+                         self._on_documents_read,
+                         lambda exc: self.say(f"Cannot read the document list: {exc}", error=True))
+
+    def _on_documents_read(self, summaries: object) -> None:
+        assert isinstance(summaries, list)
+        self.documents.set_documents(summaries)  # the list keeps the open one current
 
     def _last_document_key(self) -> str:
         return "documents/last/" + str(self.session.store.path).replace("/", "|")
@@ -286,7 +317,7 @@ class MainWindow(WindowFrame):
         was_open = self.presenter.doc_id
         self.presenter.apply(change)
         if change.document_list or change.documents:
-            self.documents.set_documents(self.session.documents())
+            self.refresh_documents()
         if was_open is not None and self.presenter.doc_id is None:  # the open one was deleted
             self.open_document(self.documents.neighbour(None, 1))
         self._update_document_state()
@@ -524,23 +555,23 @@ class MainWindow(WindowFrame):
             self.open_document(outcome.added[0])
         dialogs.show_import_report(self, outcome)
 
-    def export(self, fmt: str, out: Path, status: str | None = None) -> Job:
+    def export(self, fmt: str, out: Path, status: str | None = None, layer: str = "auto") -> Job:
         """Export in the background (File → Export…); the file appears whole or not at all."""
         from ui.shell import jobs
 
         return self.submit(f"Exporting {fmt}", jobs.export_corpus, fmt=fmt, out=out,
-                           status=status, **self._job_args())
+                           status=status, layer=layer, **self._job_args())
 
     def _on_export_triggered(self) -> None:
         from ui.corpus.export_dialog import ExportDialog
 
         start = Path(str(self.settings.value("export/dir") or Path.home()))
-        dialog = ExportDialog(self, start)
+        dialog = ExportDialog(self, start, list(self.session.store.layer_counts()))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         request = dialog.request()
         self.settings.setValue("export/dir", str(request.out.parent))
-        self.export(request.fmt, request.out, request.status)
+        self.export(request.fmt, request.out, request.status, request.layer)
 
     def _on_preannotate_document_triggered(self) -> None:
         if self.presenter.doc_id is not None:
@@ -637,6 +668,7 @@ class MainWindow(WindowFrame):
         if focus is None or focus in self.key_widgets():
             # start in the document list: single keys there only move, never edit
             self.documents.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.first_shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.session is None:  # closed before the store was open: nothing to keep
@@ -648,6 +680,7 @@ class MainWindow(WindowFrame):
         if self.runner.busy:
             self.runner.cancel()
             self.runner.wait(15_000)
+        self.reader.wait(15_000)
         super().closeEvent(event)
 
 

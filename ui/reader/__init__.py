@@ -1,0 +1,1 @@
+"""The reader: reading comfort and the annotated report."""

@@ -1,0 +1,1 @@
+"""Teams in the window: who annotates, merging stores, agreement, curation, layers."""
