@@ -20,8 +20,10 @@ migrations = Migrations(MIGRATION_SET)
 # without them still opens, and its readers do without (see StoreReads._indexed)
 DERIVED = frozenset({"m005_document_index"})
 # migrations whose tables and values the reads of an older store do without: an analyst's
-# store made by an older Arcmark can be merged (read-only) into a team store
-READABLE_WITHOUT = frozenset({"m008_team_layers"})
+# store made by an older Arcmark can be merged (read-only) into a team store (m009's
+# register of trained models is looked for before it is read; its relation score is
+# written, never read back, by suggestion)
+READABLE_WITHOUT = frozenset({"m008_team_layers", "m009_trained_models"})
 
 
 @migrations()

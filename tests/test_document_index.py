@@ -13,8 +13,9 @@ from storage import text_index
 from storage.migrations import migrations
 from storage.store import Store, StoreError
 
-# every width of UTF-8 sequence, combining marks, CRLF, NUL, right-to-left text
-ALPHABET = "ab cd\u00e9\u0301\u00a0\r\n\u0000\u05e9\u4e2d\U0001f600\tz."
+# every width of UTF-8 sequence, combining marks, CRLF, a control character a text may
+# hold (ESC; NUL is refused at import), right-to-left text
+ALPHABET = "ab cd\u00e9\u0301\u00a0\r\n\u001b\u05e9\u4e2d\U0001f600\tz."
 
 
 def random_text(rng: random.Random, n: int) -> str:

@@ -1,7 +1,7 @@
 """Unicode in documents: astral characters, combining accents, right-to-left text, zero-width
-and line-separator characters. Whatever the text, the store, the JSONL, brat, CSV and spaCy
-exports (and a JSONL round trip) agree that `text[start:end]` is the entity's text, in code
-points (the view's UTF-16 positions are tested with the view)."""
+and line-separator characters. Whatever the text, the store, the JSONL, Prodigy, brat, CSV
+and spaCy exports (and a JSONL round trip) agree that `text[start:end]` is the entity's
+text, in code points (the view's UTF-16 positions are tested with the view)."""
 from __future__ import annotations
 
 import csv
@@ -16,15 +16,15 @@ from hypothesis import strategies as st
 
 from annotate.corpus_io import export_path, import_path
 from annotate.model import DocumentRecord
-from annotate.session import Session
 from annotate.record_checks import NOT_TEXT
+from annotate.session import Session
 from storage.store import Store
 
 PIECES = [
     "Turkey", "Россия", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "é", "e\u0301", "a\u0308\u0301",
     "🇹🇷", "👩\u200d👩\u200d👧", "😀", "👍🏽", "𝔘𝔫𝔦", "𠜎", "שלום", "مرحبا", "\u200f", "\u200e",
     "\u202e", "\u2066", "\u200b", "\u200c", "\u200d", "\ufeff", "\u2028", "\u2029", "\u0085",
-    "︎", "İ", "ß", "ﬁ", "<b>", "&amp;", "\U0001f1fa", "\x1c",
+    "︎", "İ", "ß", "ﬁ", "<b>", "&amp;", "\U0001f1fa", "\x0c", "\x1b",
 ]
 TEXT = st.lists(st.one_of(st.sampled_from(PIECES),
                           st.text(st.characters(blacklist_categories=("Cs",)), max_size=4)),
@@ -86,7 +86,12 @@ def test_store_and_every_export_agree_on_entity_offsets(case):
             (record,) = [json.loads(x) for x in lines if x]
             assert record["text"] == text
             assert sorted((s["start"], s["end"]) for s in record["spans"]) == spans
-            for token in record["tokens"]:
+
+            export_path(session, "prodigy", out / "p.jsonl")  # the tokens are Prodigy's
+            lines = (out / "p.jsonl").read_text("utf-8").split("\n")
+            (task,) = [json.loads(x) for x in lines if x]
+            assert task["text"] == text
+            for token in task["tokens"]:
                 assert text[token["start"]:token["end"]] == token["text"]
 
             export_path(session, "csv-raw", out / "csv")  # values as stored

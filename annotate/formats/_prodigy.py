@@ -24,6 +24,7 @@ from annotate.model import (
     EntityRecord,
     RelationRecord,
 )
+from annotate.record_checks import shown
 from annotate.schema import Schema
 
 from ._common import (
@@ -104,12 +105,18 @@ def _entity(span: dict[str, Any], text: str, schema: Schema, declared: Schema | 
     status = span.get("status", "accepted")
     check_choice(status, ENTITY_STATUSES, "span status")
     return EntityRecord(start, end, span["label"], span.get("origin") or HUMAN, status,
-                        _text(span.get("annotator")) or who, span.get("created_at"),
+                        _named(span.get("annotator"), "entity") or who, span.get("created_at"),
                         span.get("updated_at"))
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+def _named(value: object, what: str) -> str | None:
+    """The annotator a span or relation names; None where it names none (the task's is
+    then credited). A name that is not text is refused, never replaced."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise RecordError(f"{what} annotator {shown(value)} is not text")
+    return value
 
 
 class _SpanFinder:
@@ -157,7 +164,7 @@ def _relation(rel: dict[str, Any], find: _SpanFinder, schema: Schema, declared: 
     return RelationRecord(
         head, tail, label, directed, confidence, str(rel.get("note") or ""),
         _offset(rel.get("evidence_start")), _offset(rel.get("evidence_end")),
-        rel.get("origin") or HUMAN, status, _text(rel.get("annotator")) or who,
+        rel.get("origin") or HUMAN, status, _named(rel.get("annotator"), "relation") or who,
         rel.get("created_at"), rel.get("updated_at"),
     )
 
