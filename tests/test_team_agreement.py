@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
 from annotate.model import DocumentRecord, EntityRecord, RelationRecord
 from annotate.session import Session
@@ -112,9 +113,10 @@ def test_figures_equal_scikit_learn_and_krippendorff(team):
         "ALLY_OF": 1.0, "MEETS_WITH": 0.0, "SUPPORTS": 0.0, ALL_LABELS: 0.5}
 
 
-def test_three_annotators_measure_the_team_with_alpha_and_lights_kappa(team, tmp_path):
+def test_three_annotators_measure_the_team_with_alpha_fleiss_and_lights_kappa(team, tmp_path):
     """With a third layer, the team's alpha is krippendorff's over all three (missing
-    where one did not annotate) and Light's kappa the mean of the pairs' kappas."""
+    where one did not annotate), Fleiss' kappa statsmodels' over the tokens all three
+    coded, and Light's kappa the mean of the pairs' kappas."""
     doc_ids = team.store.document_ids()[:4]
     for doc_id in doc_ids:
         for e in team.all_entities(doc_id):
@@ -136,7 +138,22 @@ def test_three_annotators_measure_the_team_with_alpha_and_lights_kappa(team, tmp
     assert report.team_alpha == pytest.approx(expected, abs=1e-9)
     pairs = [p.kappa for p in report.entities if p.label == ALL_LABELS]
     assert len(pairs) == 3
-    assert report.team_kappa == pytest.approx(sum(pairs) / 3, abs=1e-12)
+    assert report.team_lights_kappa == pytest.approx(sum(pairs) / 3, abs=1e-12)
+    # Fleiss' kappa over the tokens all three coded, as statsmodels computes it
+    complete = np.array(rows, float)
+    complete = complete[:, ~np.isnan(complete).any(axis=0)]
+    table, _ = aggregate_raters(complete.T.astype(int))
+    assert report.team_kappa == pytest.approx(fleiss_kappa(table, method="fleiss"), abs=1e-9)
+    assert report.to_dict()["team"]["fleiss_kappa"] == report.team_kappa
+
+
+def test_fleiss_kappa_of_a_hand_worked_table():
+    """Fleiss' kappa of three raters on four items, worked by hand: P_i = (1, 1/3, 1, 1/3),
+    P̄ = 2/3; p_j = (6/12, 6/12), P̄e = 1/2; kappa = (2/3 - 1/2) / (1 - 1/2) = 1/3."""
+    from annotate.team.agreement import _fleiss
+
+    ratings = np.array([[1, 1, 1], [1, 1, 0], [0, 0, 0], [1, 0, 0]], float).T
+    assert _fleiss(ratings) == pytest.approx(1 / 3, abs=1e-12)
 
 
 def token_codes_of(doc, name: str, labels: list[str]) -> list[float]:  # type: ignore[no-untyped-def]

@@ -5,10 +5,11 @@ same label; each entity matched at most once, in text order); tokens: Cohen's ka
 (`sklearn.metrics.cohen_kappa_score`) and Krippendorff's alpha (`krippendorff.alpha`,
 nominal); relations: F1 of the same head span, tail span and label. F1 is scikit-learn's
 `f1_score` over the matched and unmatched annotations (matched: both say yes). With more
-than two annotators, Krippendorff's alpha over all of them (it takes any number of
-annotators and the documents some did not annotate) and Light's kappa (the mean of the
-pairs' Cohen's kappa) measure the whole team: the packages the project relies on have no
-Fleiss' kappa, and alpha is the coefficient that generalises it.
+than two annotators, the whole team is measured by Krippendorff's alpha over all of them
+(it takes any number of annotators and the documents some did not annotate), Fleiss'
+kappa (`statsmodels.stats.inter_rater.fleiss_kappa`, over the tokens of the documents
+every annotator annotated: Fleiss' kappa needs the same raters for every item) and
+Light's kappa (the mean of the pairs' Cohen's kappa).
 
 The row with label `*` is over every label: the token codes with all labels for kappa
 and alpha, and the annotations of every label for F1.
@@ -75,7 +76,8 @@ class AgreementReport:
     entities: list[PairFigures] = field(default_factory=list)
     relations: list[RelationFigures] = field(default_factory=list)
     team_alpha: float | None = None
-    team_kappa: float | None = None  # Light's kappa
+    team_kappa: float | None = None  # Cohen's kappa for two annotators, else Fleiss'
+    team_lights_kappa: float | None = None  # the mean of the pairs' Cohen's kappa (> 2)
     ranked: list[DocumentDisagreement] = field(default_factory=list)
 
     def labels(self) -> list[str]:
@@ -98,7 +100,10 @@ class AgreementReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "annotators": self.annotators, "documents": self.documents,
-            "team": {"krippendorff_alpha": self.team_alpha, "lights_kappa": self.team_kappa},
+            "team": {"krippendorff_alpha": self.team_alpha,
+                     ("fleiss_kappa" if len(self.annotators) > 2 else "cohens_kappa"):
+                         self.team_kappa,
+                     "lights_kappa": self.team_lights_kappa},
             "entities": [asdict(p) for p in self.entities],
             "relations": [asdict(r) for r in self.relations],
             "documents_by_disagreement": [{**asdict(d), "disagreement": d.disagreement}
@@ -126,8 +131,10 @@ def figures(data: AgreementData) -> AgreementReport:
         if overall is not None and overall.kappa is not None:
             kappas.append(overall.kappa)
     if len(data.annotators) > 2:
-        report.team_alpha = _alpha(data.reliability_data())
-        report.team_kappa = sum(kappas) / len(kappas) if kappas else None
+        reliability = data.reliability_data()
+        report.team_alpha = _alpha(reliability)
+        report.team_kappa = _fleiss(reliability)
+        report.team_lights_kappa = sum(kappas) / len(kappas) if kappas else None
     elif report.entities:
         report.team_alpha = report.entities[-1].alpha
         report.team_kappa = report.entities[-1].kappa
@@ -243,6 +250,22 @@ def _alpha(reliability: np.ndarray) -> float | None:
 
     value = float(krippendorff.alpha(reliability_data=reliability,
                                      level_of_measurement="nominal"))
+    return None if math.isnan(value) else value
+
+
+def _fleiss(reliability: np.ndarray) -> float | None:
+    """Fleiss' kappa over the items every annotator coded (columns without NaN); None
+    where it is undefined (no such item, or one value throughout)."""
+    complete = reliability[:, ~np.isnan(reliability).any(axis=0)] if reliability.size else \
+        reliability
+    if complete.size == 0 or np.nanmin(complete) == np.nanmax(complete):
+        return None
+    from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
+
+    table, _ = aggregate_raters(complete.T.astype(np.int64))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value = float(fleiss_kappa(table, method="fleiss"))
     return None if math.isnan(value) else value
 
 

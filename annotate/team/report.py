@@ -19,8 +19,13 @@ def agreement_lines(report: AgreementReport) -> Iterator[str]:
         return
     yield (f"annotators: {', '.join(report.annotators)}; documents annotated by two or more: "
            f"{report.documents}")
-    yield (f"team: Krippendorff's alpha {number(report.team_alpha)}, "
-           f"{'Light' if len(report.annotators) > 2 else 'Cohen'}'s kappa {number(report.team_kappa)}")
+    if len(report.annotators) > 2:
+        yield (f"team: Krippendorff's alpha {number(report.team_alpha)}, "
+               f"Fleiss' kappa {number(report.team_kappa)}, "
+               f"Light's kappa {number(report.team_lights_kappa)}")
+    else:
+        yield (f"team: Krippendorff's alpha {number(report.team_alpha)}, "
+               f"Cohen's kappa {number(report.team_kappa)}")
     yield ""
     yield f"{'entities':<28}{'label':<14}{'n':>9}{'exact F1':>10}{'overlap F1':>12}{'kappa':>8}{'alpha':>8}"
     for p in report.entities:

@@ -191,13 +191,15 @@ class AgreementSection(QFrame):
         self.setVisible(enough)
         if not enough:
             return
-        coefficient = "Light's kappa" if len(report.annotators) > 2 else "Cohen's kappa"
+        coefficient = "Fleiss' kappa" if len(report.annotators) > 2 else "Cohen's kappa"
+        lights = (f" · Light's kappa <b>{number(report.team_lights_kappa)}</b>"
+                  if len(report.annotators) > 2 else "")
         self.summary.setText(
             f"<span style='font-size:13pt'><b>Agreement</b> of {len(report.annotators)} "
             f"annotators over {report.documents} document{'s' * (report.documents != 1)} · "
             f"Krippendorff's alpha "
             f"<b>{number(report.team_alpha)}</b> · {coefficient} <b>{number(report.team_kappa)}</b>"
-            f"</span>")
+            f"{lights}</span>")
         chosen = self.label.currentData()
         self.label.blockSignals(True)
         self.label.clear()
