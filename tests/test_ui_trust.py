@@ -269,3 +269,17 @@ def test_the_entity_filter_takes_in_documents_written_after_it_was_typed(qtbot, 
         EntityRecord(at, at + 5, "GPE"),))])
     qtbot.waitUntil(lambda: len(window.documents.visible_ids()) == 1, timeout=5000)
     assert focused() is edit and edit.text() == "Sochi"
+
+
+def test_an_imported_relation_on_a_rejected_entity_is_stored_rejected(session):
+    """The rule holds for imports too: a file's relation on a rejected entity is rejected."""
+    text = "Russia and Iran back Syria."
+    entities = (EntityRecord(0, 6, "GPE"), EntityRecord(11, 15, "GPE", status="rejected"),
+                EntityRecord(21, 26, "GPE"))
+    from annotate.model import RelationRecord
+
+    doc = session.import_records([DocumentRecord(text=text, entities=entities, relations=(
+        RelationRecord(0, 1, "ALLY_OF", False), RelationRecord(0, 2, "ALLY_OF", False)))])
+    statuses = sorted(r.status for r in session.relations(doc.documents_added[0]))
+    assert statuses == ["accepted", "rejected"]
+    assert session.stats()["relations_by_label"] == {"ALLY_OF": 1}
