@@ -283,3 +283,23 @@ def test_an_imported_relation_on_a_rejected_entity_is_stored_rejected(session):
     statuses = sorted(r.status for r in session.relations(doc.documents_added[0]))
     assert statuses == ["accepted", "rejected"]
     assert session.stats()["relations_by_label"] == {"ALLY_OF": 1}
+
+
+def test_opening_a_search_hit_keeps_the_focus_in_the_results(qtbot, window):
+    """Ctrl+Shift+F, type, Enter, Enter on a hit: the text shows the match, the focus stays in
+    the results, and the next letters label nothing."""
+    doc_id = window.presenter.doc_id
+    before = store_state(window.session, doc_id)
+    window.documents.table.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.keyClick(focused(), Qt.Key.Key_F, CTRL | SHIFT)
+    panel = window.corpus_ui.search_panel
+    assert focused() is panel.edit
+    type_keys(qtbot, "Tehran")
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    assert focused() is panel.results
+    qtbot.keyClick(panel.results, Qt.Key.Key_Return)
+    assert window.presenter.doc_id == doc_id
+    assert focused() is panel.results and focused() not in window.key_widgets()
+    type_keys(qtbot, "pxa")
+    assert store_state(window.session, doc_id) == before
