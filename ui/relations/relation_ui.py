@@ -165,8 +165,9 @@ class RelationUi(QObject):
         keep, gone = self.presenter.split_relations(ids)
         self.table.source.remove(gone)
         self.table.source.upsert(self._rows(keep))
-        self.table.select_relation(self.current if self.view.selected_arc() is None
-                                   else self.view.selected_arc())
+        # the table highlights the inspector's relation: the one Ctrl+Del and the
+        # inspector's fields act on
+        self.table.select_relation(self.current)
 
     # --- selection, both ways -----------------------------------------------------------------
 
