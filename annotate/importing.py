@@ -191,11 +191,14 @@ class RecordImporter:
                 result.skipped += 1
                 continue
             known_rels.add((head, tail, r.label))
+            # a relation stands only on entities that stand (as `Session.reject_entity` keeps it)
+            ends = (record.entities[r.head].status, record.entities[r.tail].status)
+            status = "rejected" if "rejected" in ends else r.status
             new_relations.append({
                 "id": next_relation, "doc_id": doc_id, "head_id": head, "tail_id": tail,
                 "label": r.label, "directed": int(r.directed and not symmetric),
                 "confidence": r.confidence, "note": r.note, "evidence_start": r.evidence_start,
-                "evidence_end": r.evidence_end, "origin": r.origin, "status": r.status,
+                "evidence_end": r.evidence_end, "origin": r.origin, "status": status,
                 "annotator": r.annotator if r.annotator is not None
                 else (self.annotator if r.origin == "human" else None),
                 "created_at": r.created_at or at,

@@ -282,7 +282,10 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns, StoreTeam):
         """SQLite's `PRAGMA data_version` on this connection: it changes whenever another
         connection (another process, a background job) commits to the file, never for this
         connection's own commits. Cheap enough to poll: no table is read."""
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        try:
+            return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.ProgrammingError:  # closed: nothing more to notice
+            raise StoreError(f"{self.path}: the store is closed") from None
 
     @translated
     def integrity_check(self) -> str:

@@ -167,3 +167,23 @@ def test_new_ids_after_a_rolled_back_write_skip_the_history_written_since(db_pat
         other.append_history(db, "test", "t", [("entities", 50, None, None, {"x": 1})])
     with one.write():
         assert one.next_id("entities") == 51
+
+
+def test_data_version_changes_for_other_connections_only(db_path):
+    """Another connection's commit changes it, the store's own does not; closed, it is a
+    StoreError (the window's poll stops quietly)."""
+    store, other = Store(db_path), Store(db_path)
+    try:
+        seen = store.data_version()
+        with store.write() as db:
+            db.execute("INSERT INTO documents (title, text, content_hash, status, created_at, "
+                       "updated_at) VALUES ('a', 'b', 'c', 'new', '', '')")
+        assert store.data_version() == seen
+        with other.write() as db:
+            db.execute("UPDATE documents SET title = 'x'")
+        assert store.data_version() != seen
+    finally:
+        other.close()
+        store.close()
+    with pytest.raises(StoreError):
+        store.data_version()

@@ -226,6 +226,8 @@ class WindowSession(RuleBasedStateMachine):
         if shown is not None:
             stored = session.relation(shown.id)
             assert (shown.label, shown.confidence) == (stored.label, stored.confidence)
+        highlighted = w.relation_ui.table.selected_relation()
+        assert highlighted is None or (shown is not None and highlighted == shown.id)
         live = [e for e in entities.values() if e.status != "rejected"]
         counts = (f"{len(live)} entities · {sum(e.status == 'suggested' for e in live)} to review"
                   f" · {len(relations)} relations")

@@ -269,3 +269,37 @@ def test_the_entity_filter_takes_in_documents_written_after_it_was_typed(qtbot, 
         EntityRecord(at, at + 5, "GPE"),))])
     qtbot.waitUntil(lambda: len(window.documents.visible_ids()) == 1, timeout=5000)
     assert focused() is edit and edit.text() == "Sochi"
+
+
+def test_an_imported_relation_on_a_rejected_entity_is_stored_rejected(session):
+    """The rule holds for imports too: a file's relation on a rejected entity is rejected."""
+    text = "Russia and Iran back Syria."
+    entities = (EntityRecord(0, 6, "GPE"), EntityRecord(11, 15, "GPE", status="rejected"),
+                EntityRecord(21, 26, "GPE"))
+    from annotate.model import RelationRecord
+
+    doc = session.import_records([DocumentRecord(text=text, entities=entities, relations=(
+        RelationRecord(0, 1, "ALLY_OF", False), RelationRecord(0, 2, "ALLY_OF", False)))])
+    statuses = sorted(r.status for r in session.relations(doc.documents_added[0]))
+    assert statuses == ["accepted", "rejected"]
+    assert session.stats()["relations_by_label"] == {"ALLY_OF": 1}
+
+
+def test_opening_a_search_hit_keeps_the_focus_in_the_results(qtbot, window):
+    """Ctrl+Shift+F, type, Enter, Enter on a hit: the text shows the match, the focus stays in
+    the results, and the next letters label nothing."""
+    doc_id = window.presenter.doc_id
+    before = store_state(window.session, doc_id)
+    window.documents.table.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.keyClick(focused(), Qt.Key.Key_F, CTRL | SHIFT)
+    panel = window.corpus_ui.search_panel
+    assert focused() is panel.edit
+    type_keys(qtbot, "Tehran")
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    assert focused() is panel.results
+    qtbot.keyClick(panel.results, Qt.Key.Key_Return)
+    assert window.presenter.doc_id == doc_id
+    assert focused() is panel.results and focused() not in window.key_widgets()
+    type_keys(qtbot, "pxa")
+    assert store_state(window.session, doc_id) == before

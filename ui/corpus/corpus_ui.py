@@ -12,7 +12,7 @@ import os
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from annotate.model import ArcmarkError, Change
 from annotate.search import SearchHit, first_match, search
@@ -111,7 +111,7 @@ class CorpusUi(QObject):
     def _connect(self) -> None:
         a = self.actions
         a["search"].triggered.connect(self.show_search)
-        a["document"].triggered.connect(lambda: self.tabs.setCurrentIndex(DOCUMENT_TAB))
+        a["document"].triggered.connect(self.show_document_tab)
         a["graph"].triggered.connect(lambda: self.tabs.setCurrentIndex(GRAPH_TAB))
         a["statistics"].triggered.connect(lambda: self.tabs.setCurrentIndex(STATS_TAB))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -173,9 +173,21 @@ class CorpusUi(QObject):
             self.open_target(Target(hit.doc_id, hit.start or 0, hit.end or 0,
                                     relation_id=hit.row_id))
 
-    def open_target(self, target: Target) -> None:
-        view = self.view
+    def show_document_tab(self) -> None:
+        """Back to the text. A focused graph or statistics page is about to be hidden: Qt
+        would pass its focus on, maybe into the text where single keys edit; the document
+        list takes it instead."""
+        page = self.tabs.currentWidget()
+        focus = QApplication.focusWidget()
+        if page is not None and focus is not None and page.isAncestorOf(focus):
+            self.documents.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.tabs.setCurrentIndex(DOCUMENT_TAB)
+
+    def open_target(self, target: Target) -> None:
+        """Open a search hit or a graph detail in the text, selected; the focus stays with
+        what the analyst used (the results, the graph's list), never moved into the text."""
+        view = self.view
+        self.show_document_tab()
         if self.presenter.doc_id != target.doc_id:
             self.hub.open_document(target.doc_id)
         if self.presenter.doc_id != target.doc_id:
@@ -188,7 +200,6 @@ class CorpusUi(QObject):
         elif target.end > target.start:
             view.select_text(target.start, target.end)
             view.centerCursor()  # the match mid-view, not at an edge
-        view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- keeping views current ------------------------------------------------------------------
 

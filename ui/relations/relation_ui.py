@@ -165,8 +165,9 @@ class RelationUi(QObject):
         keep, gone = self.presenter.split_relations(ids)
         self.table.source.remove(gone)
         self.table.source.upsert(self._rows(keep))
-        self.table.select_relation(self.current if self.view.selected_arc() is None
-                                   else self.view.selected_arc())
+        # the table highlights the inspector's relation: the one Ctrl+Del and the
+        # inspector's fields act on
+        self.table.select_relation(self.current)
 
     # --- selection, both ways -----------------------------------------------------------------
 
@@ -200,7 +201,11 @@ class RelationUi(QObject):
 
     def _on_builder_relation_created(self, relation_id: int) -> None:
         self.set_current(relation_id)
-        self.view.select_arc(relation_id)  # drawn selected, not dimmed behind the entity
+        row = self.table.source.row(relation_id)
+        if row is not None and self.view.selected_span() not in (row.head_id, row.tail_id):
+            # another entity is selected (after a drag): the new arc would be drawn dimmed
+            # behind it; select the arc instead (the keyboard flow keeps its entity)
+            self.view.select_arc(relation_id)
 
     def _current_touches(self, span_id: int | None) -> bool:
         row = self.table.source.row(self.current) if self.current is not None else None

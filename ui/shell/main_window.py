@@ -617,9 +617,12 @@ class MainWindow(WindowFrame):
         then = self._after_job.pop(job.id, None)
         if outcome is None:
             self.say(f"{job.title}: cancelled; what was finished is saved")
+            self.store_watch.catch_up()
+            self._reread_store(documents=True)
             self.hub.store_changed.emit()
             return
         change = getattr(outcome, "change", None)
+        self.store_watch.catch_up()  # the job's own commits: read here, not "another program"
         self._reread_store(documents=isinstance(change, Change))
         self.say(dialogs.outcome_text(outcome))
         if then is not None:

@@ -52,6 +52,13 @@ class StoreWatcher(QObject):
         """The data version the window last caught up with."""
         return self._version
 
+    def catch_up(self) -> None:
+        """The window has just read the store again itself (after its own background job):
+        what was committed so far is seen."""
+        version = self._read()
+        if version is not None:
+            self._version = version
+
     def set_interval(self, interval_ms: int) -> None:
         self._timer.setInterval(interval_ms)
 
