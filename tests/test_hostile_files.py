@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -351,3 +352,26 @@ def test_a_linked_schema_side_file_is_not_followed(session, tmp_path):
     assert report.errors == []
     assert report.notes == ["c.jsonl: schema file c.schema.json: symbolic link, not followed"]
     assert "SECRET" not in session.schema.entity_names
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes are Linux's")
+def test_file_and_store_names_that_are_not_utf8_work(tmp_path):
+    """A file and a store whose names hold bytes that are not UTF-8 (given on the command
+    line): import, stats and export work; the stored name shows U+FFFD."""
+    folder = os.fsencode(tmp_path)
+    with open(folder + b"/\xff.txt", "wb") as handle:
+        handle.write(b"Iran met Turkey.\n")
+    db = folder + b"/\xfe.db"
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "import", "--db", db,
+                           folder + b"/\xff.txt"], capture_output=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    stats = subprocess.run([sys.executable, str(ROOT / "main.py"), "stats", "--db", db, "--json"],
+                           capture_output=True, cwd=ROOT, timeout=120)
+    assert json.loads(stats.stdout)["documents"] == 1
+    out = folder + b"/\xfd.jsonl"
+    export = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", "--db", db,
+                             "--format", "jsonl", "--out", out], capture_output=True, cwd=ROOT,
+                            timeout=120)
+    assert export.returncode == 0, export.stderr
+    with open(out, encoding="utf-8") as handle:
+        assert json.loads(handle.readline())["meta"]["file_name"] == "\ufffd.txt"
