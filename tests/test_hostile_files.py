@@ -375,3 +375,17 @@ def test_file_and_store_names_that_are_not_utf8_work(tmp_path):
     assert export.returncode == 0, export.stderr
     with open(out, encoding="utf-8") as handle:
         assert json.loads(handle.readline())["meta"]["file_name"] == "\ufffd.txt"
+
+
+def test_spacy_candidate_pairs_are_bounded_per_document(monkeypatch):
+    """However many sentences, a document gives at most MAX_PAIRS_PER_DOCUMENT pairs; the
+    rest are counted as left out."""
+    from annotate.formats import spacy_docbin
+
+    monkeypatch.setattr(spacy_docbin, "MAX_PAIRS_PER_DOCUMENT", 50)
+    starts = list(range(0, 100, 2))  # 50 entities, 5 per sentence of 10 tokens
+    sentences = list(range(0, 100, 10))
+    pairs, left_out = spacy_docbin.candidate_pairs(starts, sentences)
+    assert len(pairs) == 50 and len(set(pairs)) == 50
+    assert len(pairs) + left_out == 10 * 5 * 4  # every ordered pair of each sentence
+    assert all(a // 10 == b // 10 for a, b in pairs)  # never across sentences
