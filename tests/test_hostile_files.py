@@ -389,3 +389,13 @@ def test_spacy_candidate_pairs_are_bounded_per_document(monkeypatch):
     assert len(pairs) == 50 and len(set(pairs)) == 50
     assert len(pairs) + left_out == 10 * 5 * 4  # every ordered pair of each sentence
     assert all(a // 10 == b // 10 for a, b in pairs)  # never across sentences
+
+
+def test_a_leading_not_on_the_command_line_is_one_line(session, news):
+    """`main.py search "NOT Russia"` exits 1 with one line instead of answering Russia."""
+    db = str(session.store.path)
+    session.store.close()
+    result = run("search", "--db", db, "NOT Russia")
+    lines = result.stderr.decode().splitlines()
+    assert result.returncode == 1 and len(lines) == 1 and "cannot start with NOT" in lines[0]
+    assert result.stdout == b""
