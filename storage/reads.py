@@ -166,7 +166,7 @@ class StoreReads:
         if row is None:
             return None
         pairs = load_json(row[0] or "[]", "documents.sentences", SHAPES["sentences"])
-        return tuple((s, e) for s, e in pairs)
+        return tuple((int(s), int(e)) for s, e in pairs)
 
     @translated
     def relations_between(self, first: int, second: int) -> list[dict[str, Any]]:

@@ -118,7 +118,7 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns, StoreTeam):
         from urllib.parse import quote
 
         mode = "ro" if self.read_only else "rwc" if create else "rw"
-        uri = f"file:{quote(str(self.path.resolve()))}?mode={mode}"
+        uri = f"file:{quote(os.fsencode(self.path.resolve()))}?mode={mode}"  # any bytes
         if self.read_only and self._unwritable_folder():
             # SQLite cannot make the shared-memory file a WAL store needs to be read: with
             # no log left (a store closed cleanly), the file alone is the whole store
@@ -206,7 +206,7 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns, StoreTeam):
         partial = target.with_name(f".{target.name}.part")
         partial.unlink(missing_ok=True)  # left by a copy that was interrupted
         try:
-            dest = sqlite3.connect(str(partial))
+            dest = sqlite3.connect(partial)  # a path of any bytes
             try:
                 self.db.conn.backup(dest)
             finally:

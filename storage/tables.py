@@ -6,6 +6,7 @@ way in and decoded on the way out. Timestamps are `now()`: UTC, sortable as text
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -44,8 +45,12 @@ def decode(table: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pairs(value: Any) -> bool:
+    """A list of [start, end] numbers (readers take them as ints)."""
     return isinstance(value, list) and all(
-        isinstance(p, list) and len(p) == 2 and all(type(n) is int for n in p) for p in value)
+        isinstance(p, list) and len(p) == 2
+        and all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n)
+                for n in p)
+        for p in value)
 
 
 # what each JSON column must hold: a store written by another program may hold anything

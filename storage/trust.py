@@ -43,9 +43,12 @@ class UntrustedStore(ValueError):
 
 
 def limit(conn: sqlite3.Connection) -> None:
-    """Cap one value and one statement on this connection."""
+    """Cap one value and one statement on this connection, and have SQLite check each
+    record's size as it reads it (a crafted page is an error, not a wild read): two of
+    the measures of SQLite's "Defense Against The Dark Arts"."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_STATEMENT_BYTES)
+    conn.execute("PRAGMA cell_size_check = ON")
 
 
 @contextmanager

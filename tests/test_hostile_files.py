@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -351,3 +352,50 @@ def test_a_linked_schema_side_file_is_not_followed(session, tmp_path):
     assert report.errors == []
     assert report.notes == ["c.jsonl: schema file c.schema.json: symbolic link, not followed"]
     assert "SECRET" not in session.schema.entity_names
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes are Linux's")
+def test_file_and_store_names_that_are_not_utf8_work(tmp_path):
+    """A file and a store whose names hold bytes that are not UTF-8 (given on the command
+    line): import, stats and export work; the stored name shows U+FFFD."""
+    folder = os.fsencode(tmp_path)
+    with open(folder + b"/\xff.txt", "wb") as handle:
+        handle.write(b"Iran met Turkey.\n")
+    db = folder + b"/\xfe.db"
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "import", "--db", db,
+                           folder + b"/\xff.txt"], capture_output=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    stats = subprocess.run([sys.executable, str(ROOT / "main.py"), "stats", "--db", db, "--json"],
+                           capture_output=True, cwd=ROOT, timeout=120)
+    assert json.loads(stats.stdout)["documents"] == 1
+    out = folder + b"/\xfd.jsonl"
+    export = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", "--db", db,
+                             "--format", "jsonl", "--out", out], capture_output=True, cwd=ROOT,
+                            timeout=120)
+    assert export.returncode == 0, export.stderr
+    with open(out, encoding="utf-8") as handle:
+        assert json.loads(handle.readline())["meta"]["file_name"] == "\ufffd.txt"
+
+
+def test_spacy_candidate_pairs_are_bounded_per_document(monkeypatch):
+    """However many sentences, a document gives at most MAX_PAIRS_PER_DOCUMENT pairs; the
+    rest are counted as left out."""
+    from annotate.formats import spacy_docbin
+
+    monkeypatch.setattr(spacy_docbin, "MAX_PAIRS_PER_DOCUMENT", 50)
+    starts = list(range(0, 100, 2))  # 50 entities, 5 per sentence of 10 tokens
+    sentences = list(range(0, 100, 10))
+    pairs, left_out = spacy_docbin.candidate_pairs(starts, sentences)
+    assert len(pairs) == 50 and len(set(pairs)) == 50
+    assert len(pairs) + left_out == 10 * 5 * 4  # every ordered pair of each sentence
+    assert all(a // 10 == b // 10 for a, b in pairs)  # never across sentences
+
+
+def test_a_leading_not_on_the_command_line_is_one_line(session, news):
+    """`main.py search "NOT Russia"` exits 1 with one line instead of answering Russia."""
+    db = str(session.store.path)
+    session.store.close()
+    result = run("search", "--db", db, "NOT Russia")
+    lines = result.stderr.decode().splitlines()
+    assert result.returncode == 1 and len(lines) == 1 and "cannot start with NOT" in lines[0]
+    assert result.stdout == b""

@@ -205,6 +205,7 @@ def test_every_connection_caps_the_size_of_one_value(tmp_path):
     with Store(tmp_path / "a.db") as store:
         conn = store.db.conn
         assert conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH) == trust.MAX_VALUE_BYTES
+        assert conn.execute("PRAGMA cell_size_check").fetchone() == (1,)
         with pytest.raises(sqlite3.DataError):
             conn.execute("SELECT zeroblob(?)", [trust.MAX_VALUE_BYTES + 1]).fetchone()
 

@@ -103,7 +103,7 @@ def candidate_pairs(starts: list[int], sentences: list[int]) -> tuple[list[tuple
     left_out = 0
     for first, end in zip(sentences, sentences[1:] + [sys.maxsize]):
         inside = starts[bisect_left(starts, first):bisect_left(starts, end)]
-        room = min(MAX_PAIRS_PER_SENTENCE, MAX_PAIRS_PER_DOCUMENT - len(pairs)) // 2
+        room = max(0, min(MAX_PAIRS_PER_SENTENCE, MAX_PAIRS_PER_DOCUMENT - len(pairs))) // 2
         nearest, total = _nearest(inside, room)
         pairs += [(a, b) for a, b in nearest] + [(b, a) for a, b in nearest]
         left_out += 2 * (total - len(nearest))
