@@ -16,9 +16,10 @@ from storage.text_index import index_row
 
 MIGRATION_SET = "arcmark"
 migrations = Migrations(MIGRATION_SET)
-# migrations that only add data derived from what the store holds: a read-only store
-# without them still opens, and its readers do without (see StoreReads._indexed)
-DERIVED = frozenset({"m005_document_index"})
+# migrations that only add data derived from what the store holds, or records its readers
+# do without (no trained models, no suggestion scores): a read-only store without them
+# still opens (see StoreReads._indexed, storage.trained_models)
+DERIVED = frozenset({"m005_document_index", "m009_trained_models"})
 
 
 @migrations()

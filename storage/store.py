@@ -137,7 +137,8 @@ class Store(StoreChanges, StoreLabelSchema, StoreModelRuns):
                 return
             if self.read_only:
                 if {m.name for m in pending} <= DERIVED:
-                    self._indexed = False  # read the texts and sentences whole instead
+                    # without the index, read the texts and sentences whole instead
+                    self._indexed = "m005_document_index" not in {m.name for m in pending}
                     return
                 raise StoreError(f"{self.path}: the store needs an upgrade but is read-only")
             if applied:
