@@ -56,7 +56,10 @@ def record_trained_model(store: Store, row: dict[str, Any]) -> None:
 
 @translated
 def relation_scores(store: Store, doc_id: int) -> dict[int, float]:
-    """{relation id: score} of the document's relations that carry a model's score."""
+    """{relation id: score} of the document's relations that carry a model's score (none
+    in a read-only store made before scores were kept)."""
+    if "score" not in store.db["relations"].columns_dict:
+        return {}
     return {i: s for i, s in store.db.execute(
         "SELECT id, score FROM relations WHERE doc_id = ? AND score IS NOT NULL", [doc_id])}
 
