@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotate.formats import ImportBatch
+from annotate.formats.text import storable_name
 from annotate.importing import ImportResult
 from annotate.model import ArcmarkError, Change
 from annotate.record_checks import cut, not_text
@@ -109,7 +110,7 @@ def _store_group(session: Session, group: list, report: ImportReport,
     if len(group) > 1:
         try:
             merged = session.import_records([r for b in group for r in _with_status(b, status)],
-                                            source=[b.source.name for b in group])
+                                            source=[storable_name(b.source.name) for b in group])
         except ArcmarkError:
             pass
         else:
@@ -130,7 +131,7 @@ def _store_batch(session: Session, batch: ImportBatch, report: ImportReport,
     try:
         # errors name the file as the readers do: by its name, not its full path
         merged = session.import_records(_with_status(batch, status), schema=batch.schema,
-                                        source=batch.source.name)
+                                        source=storable_name(batch.source.name))
         if status and merged.documents_merged:
             mark_reviewed(session.store, merged.documents_merged, status)
     except ArcmarkError as exc:
