@@ -268,7 +268,8 @@ def read_only_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command()
 @db_option
 @read_only_option
-@click.option("--format", "fmt", required=True, help="jsonl, spacy, brat, conll, csv, csv-raw or graphml (csv makes cells a "
+@click.option("--format", "fmt", required=True,
+              help="jsonl, spacy, brat, conll, csv, csv-raw or graphml (csv makes cells a "
                    "spreadsheet would run as formulas inert; csv-raw writes them as stored).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (a folder for brat, csv and csv-raw).")
