@@ -34,7 +34,7 @@ from annotate.schema import Schema, load_schema
 from annotate.suggestions import SuggestionWriter
 from annotate.team import layers
 from annotate.importing import ImportResult, RecordImporter
-from annotate.record_checks import stored_problem
+from annotate.record_checks import stored_problem, without_bad_evidence
 from storage.store import Store, StoreDamagedError
 
 UNCHANGED: Any = object()
@@ -214,8 +214,9 @@ class Session:
                 "relations", RELATION_COLUMNS, doc_ids, "doc_id, id")))
         for doc_id in doc_ids:
             if doc_id in documents:  # deleted since the ids were read
-                ad = AnnotatedDocument(documents[doc_id], tuple(entities.get(doc_id, ())),
-                                       tuple(relations.get(doc_id, ())))
+                ad = without_bad_evidence(AnnotatedDocument(
+                    documents[doc_id], tuple(entities.get(doc_id, ())),
+                    tuple(relations.get(doc_id, ()))))
                 problem = stored_problem(ad)
                 if problem is not None:  # exporters rely on what Arcmark itself writes
                     raise StoreDamagedError(
