@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
@@ -64,7 +65,7 @@ class ModelUi(QObject):
         window.presenter.relation_shown = self.relation_shown
         window.review.decide_relation = self.decide_in_text
 
-    def _action(self, text: str, tip: str, keys: list[str] = (), *,  # type: ignore[assignment]
+    def _action(self, text: str, tip: str, keys: Sequence[str] = (), *,
                 local: bool = False) -> QAction:
         action = QAction(text, self.window)
         if keys:
