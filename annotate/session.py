@@ -72,7 +72,7 @@ class Session:
         self.store = store
         self.annotator = check_annotator(annotator or _default_annotator())
         # the layer the document view shows where a document has several (see
-        # `annotate.team.layers`); None: the annotator's own
+        # `annotate.team.layers`); None: the annotator's own in a team store, else all
         self.layer: str | None = None
         self.undo_stack = UndoStack()
         stored = store.label_schema()
@@ -145,7 +145,9 @@ class Session:
 
     @property
     def shown_layer(self) -> str:
-        return self.layer or self.annotator
+        if self.layer:
+            return self.layer
+        return self.annotator if self.store.is_team_store() else layers.ALL
 
     def all_entities(self, doc_id: int) -> list[Entity]:
         """Every entity of the document, of every layer."""
