@@ -9,6 +9,8 @@
 - *Relation → Suggest Relations* (this document) and *… in All Documents*;
 - in the relation table, `A` accepts and `X` rejects the selected suggestion, `Tab` /
   `Shift+Tab` go to the next / previous suggestion;
+- in the text, `Tab` stops on suggested arcs too (ui.document.review) and `A` / `X`
+  decide the selected one (`decide_in_text`);
 - *View → Relation Suggestions*: a score threshold that hides weaker suggestions (in
   the text and the table; the stored suggestions are not touched).
 """
