@@ -155,8 +155,8 @@ class CorpusUi(QObject):
                 raise exc
             panel.show_results(None, str(exc))
 
-        self.window.reader.read("search", lambda session: search(session, query),
-                                panel.show_results, failed)
+        self.frame.reader.read("search", lambda session: search(session, query),
+                               panel.show_results, failed)
 
     def open_hit(self, hit: SearchHit) -> None:
         """Open the hit's document at the match: the text match selected, the entity or

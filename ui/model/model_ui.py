@@ -47,7 +47,7 @@ class ModelUi(QObject):
         self.train = self._action("&Train Model", "Train the entity and relation models on the "
                                   "documents marked done")
         self.suggest = self._action("&Suggest Relations", "Suggest relations between the "
-                                    "accepted entities of this document", ["Ctrl+Shift+L"])
+                                    "accepted entities of this document", ["Ctrl+Shift+S"])
         self.suggest_all = self._action("Suggest Relations in &All Documents", "Suggest "
                                         "relations in every document not yet done")
         self.accept = self._action("&Accept Suggested Relation", "Accept the selected relation "
