@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import replace
 from operator import attrgetter
 from typing import Any
 
-from annotate.model import AnnotatedDocument, DocumentRecord
+from annotate.model import AnnotatedDocument, DocumentRecord, Relation
 
 NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffe\uffff]")
 MAX_SHOWN = 60  # characters of a value echoed in a message
@@ -155,13 +156,25 @@ def stored_problem(ad: AnnotatedDocument) -> str | None:
         if not (isinstance(r.label, str) and isinstance(r.note, str)) or not _optional_texts(
                 r.origin, r.status, r.annotator, r.confidence, r.created_at, r.updated_at):
             return f"relation {r.id} has a label, note or other field that is not text"
-        evidence = (r.evidence_start, r.evidence_end)
-        if evidence != (None, None) and not (
-                type(r.evidence_start) is int and type(r.evidence_end) is int
-                and 0 <= r.evidence_start < r.evidence_end <= length):
-            return f"relation {r.id} has evidence {shown(r.evidence_start, 24)}-" \
-                   f"{shown(r.evidence_end, 24)} outside its text"
     return None
+
+
+def without_bad_evidence(ad: AnnotatedDocument) -> AnnotatedDocument:
+    """The document with each relation's evidence that is not a span of its text dropped
+    (stores written before evidence was checked on import may hold such; the relation
+    itself is sound)."""
+    length = len(ad.document.text) if isinstance(ad.document.text, str) else 0
+
+    def sound(r: Relation) -> bool:
+        return (r.evidence_start, r.evidence_end) == (None, None) or (
+            type(r.evidence_start) is int and type(r.evidence_end) is int
+            and 0 <= r.evidence_start < r.evidence_end <= length)
+
+    if all(sound(r) for r in ad.relations):
+        return ad
+    relations = tuple(r if sound(r) else replace(r, evidence_start=None, evidence_end=None)
+                      for r in ad.relations)
+    return replace(ad, relations=relations)
 
 
 def _optional_texts(*values: object) -> bool:

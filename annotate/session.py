@@ -8,8 +8,6 @@ undone but is recorded in the history.
 from __future__ import annotations
 
 import functools
-import getpass
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, ParamSpec
@@ -31,16 +29,15 @@ from annotate.rows import (
 )
 from annotate.references import Reference, references
 from annotate.schema import Schema, load_schema
+from annotate.annotators import check_annotator, default_annotator
 from annotate.suggestions import SuggestionWriter
 from annotate.team import layers
 from annotate.importing import ImportResult, RecordImporter
-from annotate.record_checks import stored_problem
+from annotate.record_checks import stored_problem, without_bad_evidence
 from storage.store import Store, StoreDamagedError
 
 UNCHANGED: Any = object()
 P = ParamSpec("P")
-ANNOTATOR_ENV = "ARCMARK_ANNOTATOR"
-RESERVED_ANNOTATORS = frozenset({"curated", layers.ALL, layers.AUTO})
 CORPUS_BATCH = 100  # documents per corpus read (their texts are held together)
 
 
@@ -72,9 +69,9 @@ class Session:
     def __init__(self, store: Store, *, annotator: str | None = None,
                  schema: Schema | None = None) -> None:
         self.store = store
-        self.annotator = check_annotator(annotator or _default_annotator())
+        self.annotator = check_annotator(annotator or default_annotator())
         # the layer the document view shows where a document has several (see
-        # `annotate.team.layers`); None: the annotator's own
+        # `annotate.team.layers`); None: the annotator's own in a team store, else all
         self.layer: str | None = None
         self.undo_stack = UndoStack()
         stored = store.label_schema()
@@ -157,7 +154,9 @@ class Session:
 
     @property
     def shown_layer(self) -> str:
-        return self.layer or self.annotator
+        if self.layer:
+            return self.layer
+        return self.annotator if self.store.is_team_store() else layers.ALL
 
     def all_entities(self, doc_id: int) -> list[Entity]:
         """Every entity of the document, of every layer."""
@@ -214,8 +213,9 @@ class Session:
                 "relations", RELATION_COLUMNS, doc_ids, "doc_id, id")))
         for doc_id in doc_ids:
             if doc_id in documents:  # deleted since the ids were read
-                ad = AnnotatedDocument(documents[doc_id], tuple(entities.get(doc_id, ())),
-                                       tuple(relations.get(doc_id, ())))
+                ad = without_bad_evidence(AnnotatedDocument(
+                    documents[doc_id], tuple(entities.get(doc_id, ())),
+                    tuple(relations.get(doc_id, ()))))
                 problem = stored_problem(ad)
                 if problem is not None:  # exporters rely on what Arcmark itself writes
                     raise StoreDamagedError(
@@ -515,25 +515,3 @@ def _by_document(items: Iterable[Any]) -> dict[int, list[Any]]:
 def _check_confidence(confidence: str | None) -> None:
     if confidence is not None and confidence not in CONFIDENCES:
         raise ValidationError(f"confidence must be one of {', '.join(CONFIDENCES)}")
-
-
-def _default_annotator() -> str:
-    """`$ARCMARK_ANNOTATOR`, else the OS user."""
-    if os.environ.get(ANNOTATOR_ENV, "").strip():
-        return os.environ[ANNOTATOR_ENV].strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "analyst"
-
-
-def check_annotator(name: str) -> str:
-    """An annotator's name, trimmed; the names of layers that are not a person's are refused."""
-    name = " ".join(str(name).split())
-    if not name:
-        raise ValidationError("an annotator needs a name")
-    if name.casefold() in RESERVED_ANNOTATORS:
-        raise ValidationError(f"{name!r} is reserved; choose another annotator name")
-    if len(name) > 100:
-        raise ValidationError("an annotator name has at most 100 characters")
-    return name

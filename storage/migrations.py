@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage.tables import now
 from storage.text_index import index_row
 
 MIGRATION_SET = "arcmark"
@@ -375,3 +376,37 @@ def m010_scale_indexes(db: Database) -> None:
 
 # indexes only: a read-only store without them reads the same rows, more slowly
 DERIVED = DERIVED | {"m010_scale_indexes"}
+
+
+MIGRATE_REJECTED = "migrate: reject the relations of rejected entities"
+
+
+@migrations()
+def m012_relations_of_rejected_entities(db: Database) -> None:
+    """A relation stands only on entities that stand: rejecting an entity rejects its
+    relations (annotate.edits.reject_entity), but a store written before that rule may
+    hold accepted or suggested relations on a rejected entity, which tables, statistics,
+    the graph and exports would show. They are rejected here, each with a history row
+    (no annotator; before and after its status) so the change can be audited.
+
+    Data only, no schema object: a read-only store without it still opens and shows
+    such relations as they are stored."""
+    at = now()
+    stale = db.execute(
+        "SELECT r.id, r.doc_id, r.status, r.updated_at FROM relations r"
+        " WHERE r.status IN ('accepted', 'suggested') AND EXISTS (SELECT 1 FROM entities e"
+        " WHERE e.id IN (r.head_id, r.tail_id) AND e.status = 'rejected') ORDER BY r.id"
+    ).fetchall()
+    db.conn.executemany("UPDATE relations SET status = 'rejected', updated_at = ? WHERE id = ?",
+                        [(at, rid) for rid, *_ in stale])
+    db.conn.executemany(
+        "INSERT INTO history (at, annotator, action, table_name, row_id, doc_id, before, after)"
+        " VALUES (?, NULL, ?, 'relations', ?, ?, ?, ?)",
+        [(at, MIGRATE_REJECTED, rid, doc_id,
+          json.dumps({"id": rid, "status": status, "updated_at": updated}, separators=(",", ":")),
+          json.dumps({"id": rid, "status": "rejected", "updated_at": at}, separators=(",", ":")))
+         for rid, doc_id, status, updated in stale])
+
+
+# data only: a read-only store without it shows what it holds, as it was stored
+READABLE_WITHOUT = READABLE_WITHOUT | {"m012_relations_of_rejected_entities"}

@@ -6,7 +6,8 @@ from typing import Any
 from storage.store import Store
 
 # edits that a person made (imports and model runs write history rows too)
-_BY_A_PERSON = "action != 'import' AND action NOT LIKE 'pre-annotate%'"
+_BY_A_PERSON = ("action != 'import' AND action NOT LIKE 'pre-annotate%'"
+                " AND action NOT LIKE 'migrate:%'")  # m012's rows are nobody's edits
 
 
 def label_status_counts(store: Store, table: str) -> dict[str, dict[str, int]]:

@@ -8,6 +8,7 @@ mixed into `Store`, which opens `db`; the methods taking `db` run inside its `wr
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,6 +55,14 @@ class StoreTeam:
         marks = ", ".join("?" * len(doc_ids))
         return dict(self.db.execute(f"SELECT id, title FROM documents WHERE id IN ({marks})",
                                     list(doc_ids)).fetchall())
+
+    @translated
+    def is_team_store(self) -> bool:
+        """Whether other stores were merged into this one (an older store cannot say: no)."""
+        try:
+            return self.db.execute("SELECT 1 FROM merge_sources LIMIT 1").fetchone() is not None
+        except sqlite3.OperationalError:  # opened read-only without m008
+            return False
 
     @translated
     def hashes(self) -> dict[str, int]:

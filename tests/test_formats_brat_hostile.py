@@ -29,6 +29,19 @@ def test_annotation_conf_above_the_named_folder_is_not_read(tmp_path):
     assert batch.error is None and batch.schema is None
 
 
+def test_an_annotation_conf_that_is_a_link_is_not_followed(tmp_path):
+    """An annotation.conf linking outside the folder adds no labels and is reported skipped."""
+    outside = tmp_path / "elsewhere.conf"
+    outside.write_text("[entities]\nPlanted\n[relations]\n")
+    _doc(tmp_path / "brat")
+    (tmp_path / "brat" / "annotation.conf").symlink_to(outside)
+    batches = list(read_path(tmp_path / "brat", schema=SCHEMA))
+    skipped = [b for b in batches if b.skipped]
+    assert [b.source.name for b in skipped] == ["annotation.conf"]
+    (doc,) = [b for b in batches if not b.skipped]
+    assert doc.error is None and doc.schema is None
+
+
 def test_annotation_conf_between_the_named_folder_and_a_document_is_read(tmp_path):
     """Inside the named folder, a sub-folder still shares the conf of its parent."""
     (tmp_path / "top" / "annotation.conf").parent.mkdir()

@@ -142,3 +142,18 @@ def test_the_command_line_merges_credits_the_annotator_and_exports_a_layer(tmp_p
     assert sum(len(t["spans"]) for t in tasks) == 50
     bad = run("--annotator", "curated", "import", str(tmp_path / "more.txt"), "--db", team)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "reserved" in bad.stderr
+
+
+def test_a_store_nothing_was_merged_into_shows_every_layer(session):
+    """Outside a team store, entities credited to someone else (say, by an import) stay in
+    view beside the annotator's own; choosing a layer still narrows the view."""
+    from annotate.model import DocumentRecord, EntityRecord
+
+    text = "Turkey fights alongside Russia."
+    [doc_id] = session.import_records([DocumentRecord(text=text, entities=(
+        EntityRecord(0, 6, "GPE", annotator="imported"),))]).documents_added
+    session.add_entity(doc_id, 24, 30, "GPE")
+    assert [(e.text, e.annotator) for e in session.entities(doc_id)] == [
+        ("Turkey", "imported"), ("Russia", "tester")]
+    session.layer = "imported"
+    assert [e.text for e in session.entities(doc_id)] == ["Turkey"]

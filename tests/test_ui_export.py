@@ -56,6 +56,9 @@ def test_status_filter_and_the_dialog(qtbot, window, tmp_path):
     dialog = ExportDialog(window, tmp_path)
     qtbot.addWidget(dialog)
     assert [dialog.format.itemData(i) for i in range(dialog.format.count())] == exporter_names()
+    # every format is offered by a name a reader understands, not its bare key
+    assert all(dialog.format.itemText(i) != dialog.format.itemData(i)
+               for i in range(dialog.format.count()))
     dialog.format.setCurrentIndex(exporter_names().index("brat"))
     assert dialog.request().out == tmp_path / "arcmark-brat" and "folder" in dialog.hint.text()
     dialog.format.setCurrentIndex(exporter_names().index("labelstudio"))

@@ -9,6 +9,7 @@ from ui.common import reader as reader_module
 from ui.common.reader import StoreReader
 from ui.corpus.document_list import ID_ROLE, DocumentFilterModel, DocumentListModel
 from ui.shell.main_window import MainWindow
+from tests.conftest import ROOT
 from ui.shell.window_frame import GRAPH_TAB, STATS_TAB
 
 DOCUMENTS = 12
@@ -104,6 +105,17 @@ def test_statistics_graph_filters_and_search_arrive_from_the_reader(qtbot, large
     corpus.show_search()
     corpus.run_search("Astana")
     qtbot.waitUntil(lambda: len(corpus.search_panel.hits()) == DOCUMENTS)
+
+
+def test_a_large_store_whose_list_is_still_read_gets_no_sample_article(qtbot, large):
+    """The first-run import of the sample article looks at the store, not at the list
+    still being read: a large store never gets it."""
+    window = MainWindow(large, seeds=ROOT / "seeds")
+    qtbot.addWidget(window)
+    assert window.reader.busy("documents")
+    assert window.start_first_run() is False and not window.runner.busy
+    qtbot.waitUntil(lambda: not window.reader.busy())
+    assert len(window.documents.visible_ids()) == DOCUMENTS
 
 
 def test_only_the_latest_read_of_a_key_is_delivered(qtbot, large):

@@ -83,15 +83,19 @@ def test_letter_keys_act_only_in_the_curate_table(qtbot, team_window):
 
 
 def test_the_layer_chooser_shows_one_analysts_version(qtbot, team_window):
-    """A document with several layers shows the window's annotator's own (empty) one;
-    choosing bob shows bob's entities."""
+    """In a team store, a document with several layers shows the window's annotator's own
+    (empty) one; choosing bob shows bob's entities, all layers shows all."""
     w = team_window
     box = w.team_ui.layer_box
     assert w.team_ui.layer_box_action.isVisible()
-    assert [box.itemText(i) for i in range(box.count())] == ["Mine (tester)", "alice", "bob"]
+    assert [box.itemText(i) for i in range(box.count())] == ["Mine (tester)", "All layers",
+                                                             "alice", "bob"]
     assert w.presenter.counts()[0] == 0
-    box.setCurrentIndex(2)
-    box.activated.emit(2)
+    box.setCurrentIndex(1)
+    box.activated.emit(1)
+    assert len(w.presenter.entities()) == 11
+    box.setCurrentIndex(3)
+    box.activated.emit(3)
     assert sorted(e.text for e in w.presenter.entities()) == ["Erdogan", "Moscow", "Putin",
                                                              "Russia", "Turkey"]
 

@@ -209,7 +209,7 @@ def test_what_another_process_writes_is_shown_without_reopening(qtbot, window, o
     window.perform(lambda: window.session.delete_entity(eid(window, "Ankara")))
     _suggest(other, doc_id, "Ankara")
     other.import_records([DocumentRecord(text="Baku and Yerevan talk.", title="Elsewhere")])
-    qtbot.waitUntil(lambda: len(window.view.spans()) == len(WORDS), timeout=5000)
+    qtbot.waitUntil(lambda: len(window.view.spans()) == len(WORDS), timeout=20_000)
     assert {(s.start, s.status) for s in window.view.spans().values()} == \
         {(e.start, e.status) for e in window.session.entities(doc_id)}
     assert window.table.source.rowCount() == len(WORDS)
@@ -225,7 +225,7 @@ def test_accept_all_accepts_only_the_suggestions_on_screen_and_says_how_many(qtb
     for word in ("Tehran", "Ankara"):
         window.perform(lambda w=word: window.session.delete_entity(eid(window, w)))
     _suggest(other, doc_id, "Tehran")
-    qtbot.waitUntil(lambda: len(window.view.spans()) == len(WORDS) - 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.view.spans()) == len(WORDS) - 1, timeout=20_000)
     _suggest(other, doc_id, "Ankara")  # not polled yet: nothing runs the event loop
     window.view.setFocus(Qt.FocusReason.MouseFocusReason)
     qtbot.keyClick(window.view, Qt.Key.Key_A, CTRL | SHIFT)
@@ -262,12 +262,12 @@ def test_the_entity_filter_takes_in_documents_written_after_it_was_typed(qtbot, 
     edit = window.corpus_ui.filters.entity_edit
     qtbot.mouseClick(edit, LEFT)
     type_keys(qtbot, "Sochi")
-    qtbot.waitUntil(lambda: window.documents.visible_ids() == [], timeout=3000)
+    qtbot.waitUntil(lambda: window.documents.visible_ids() == [], timeout=20_000)
     text = "Putin met Erdogan in Sochi."
     at = text.index("Sochi")
     other.import_records([DocumentRecord(text=text, title="Sochi", entities=(
         EntityRecord(at, at + 5, "GPE"),))])
-    qtbot.waitUntil(lambda: len(window.documents.visible_ids()) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.documents.visible_ids()) == 1, timeout=20_000)
     assert focused() is edit and edit.text() == "Sochi"
 
 

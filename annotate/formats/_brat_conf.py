@@ -169,11 +169,13 @@ def find_config(folder: Path, root: Path | None = None) -> BratConfig:
     else:
         chain = [folder]
     for directory in chain:
-        if not found_annotation and (directory / "annotation.conf").is_file():
-            parse_annotation_conf(_read(directory / "annotation.conf"), config)
+        annotation, visual = directory / "annotation.conf", directory / "visual.conf"
+        # a link may lead anywhere: not followed (the folder listing reports it)
+        if not found_annotation and annotation.is_file() and not annotation.is_symlink():
+            parse_annotation_conf(_read(annotation), config)
             found_annotation = True
-        if not found_visual and (directory / "visual.conf").is_file():
-            parse_visual_conf(_read(directory / "visual.conf"), config)
+        if not found_visual and visual.is_file() and not visual.is_symlink():
+            parse_visual_conf(_read(visual), config)
             found_visual = True
         if found_annotation:
             break  # visual.conf beside or below the annotation.conf that applies

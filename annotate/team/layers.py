@@ -5,10 +5,11 @@ A layer is the `annotator` of the entities and relations a person made or accept
 the version a curator settles on. A relation belongs to the layer of its head entity
 (relations imported without an annotator then still have one).
 
-What the document view shows: a document with at most one layer shows everything, as
-a single analyst's store always did; a document with several layers shows the chosen
-layer (by default the window's own annotator's) and the model suggestions, so each
-analyst sees and edits their own version.
+What the document view shows: everything, as a single analyst's store always did
+(whatever annotators its rows name, e.g. imported ones), unless a layer is chosen; in a
+team store (one that other stores were merged into) a document with several layers shows
+by default the window's own annotator's layer and the model suggestions, so an analyst
+sees and edits their own version. `ALL` chooses every layer.
 
 What an export writes (`layer`): a layer's name writes that layer only; `all` writes
 every row as stored; `auto` (the default) writes a document's curated layer where it
@@ -49,7 +50,7 @@ def in_layer(entities: Iterable[Entity], relations: Iterable[Relation], layer: s
 def visible(entities: list[Entity], relations: list[Relation], layer: str
             ) -> tuple[list[Entity], list[Relation]]:
     """What the document view shows with `layer` chosen (see the module's docstring)."""
-    if len(layers_of(entities)) <= 1:
+    if layer == ALL or len(layers_of(entities)) <= 1:
         return entities, relations
     kept = [e for e in entities if entity_layer(e) == layer or e.status == "suggested"]
     ids = {e.id for e in kept}

@@ -26,7 +26,8 @@ from typing import Any
 from annotate.importing import content_hash
 from annotate.model import CURATED, ArcmarkError, Change
 from annotate.schema import Schema
-from annotate.session import RESERVED_ANNOTATORS, Session
+from annotate.annotators import RESERVED_ANNOTATORS
+from annotate.session import Session
 from storage.store import Store, StoreError, now
 
 BATCH = 200  # source documents read (their texts held) together

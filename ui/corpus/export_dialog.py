@@ -21,7 +21,8 @@ FORMAT_NAMES = {
     "spacy": "spaCy DocBin (.spacy)",
     "brat": "brat folder (.txt + .ann + annotation.conf)",
     "conll": "CoNLL-2003 IOB2 (.conll)",
-    "csv": "CSV folder (entities.csv + relations.csv)",
+    "csv": "CSV folder (entities.csv + relations.csv; formula cells made inert)",
+    "csv-raw": "CSV folder, values exactly as stored (formula cells not neutralised)",
     "graphml": "GraphML entity graph (.graphml)",
 }
 SUFFIX = {"jsonl": ".jsonl", "prodigy": ".jsonl", "doccano": ".jsonl", "labelstudio": ".json",

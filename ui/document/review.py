@@ -117,10 +117,17 @@ class EntityReview:
             self.hub.say(f"{change.description} — Ctrl+Z undoes it")
 
     def move(self, direction: int) -> None:
-        entity_id = self.view.next_span(direction)
-        if entity_id is None:
+        """Tab / Shift+Tab: the next entity or, in the text, the next relation suggestion
+        drawn there (whose arc A and X then decide)."""
+        stop = self.view.next_stop(direction, arcs=self.view.hasFocus())
+        if stop is None:
             self.hub.say("This document has no entities to go to")
-        self.select(entity_id)
+            self.select(None)
+        elif stop[0] == "arc":
+            self.view.select_arc(stop[1])
+            self.view.scroll_to_arc(stop[1])
+        else:
+            self.select(stop[1])
 
     # --- choosing what comes next -----------------------------------------------------------------
 

@@ -9,11 +9,14 @@
 - *Relation → Suggest Relations* (this document) and *… in All Documents*;
 - in the relation table, `A` accepts and `X` rejects the selected suggestion, `Tab` /
   `Shift+Tab` go to the next / previous suggestion;
+- in the text, `Tab` stops on suggested arcs too (ui.document.review) and `A` / `X`
+  decide the selected one (`decide_in_text`);
 - *View → Relation Suggestions*: a score threshold that hides weaker suggestions (in
   the text and the table; the stored suggestions are not touched).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
@@ -64,7 +67,7 @@ class ModelUi(QObject):
         window.presenter.relation_shown = self.relation_shown
         window.review.decide_relation = self.decide_in_text
 
-    def _action(self, text: str, tip: str, keys: list[str] = (), *,  # type: ignore[assignment]
+    def _action(self, text: str, tip: str, keys: Sequence[str] = (), *,
                 local: bool = False) -> QAction:
         action = QAction(text, self.window)
         if keys:

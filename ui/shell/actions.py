@@ -78,11 +78,13 @@ class WindowActions(QObject):
                                  "Delete the selected entity, or the relation of the selected arc"
                                  " (Del)", review=True)
         self.next_entity = self._make("&Next Entity", _keys("Tab", "J"),
-                                      "Select the next entity (Tab)", review=True)
+                                      "Select the next entity, or relation suggestion in the "
+                                      "text (Tab)", review=True)
         # Shift+Tab arrives as Backtab: Qt matches it to Shift+Tab (a second "Backtab"
         # binding would make the press ambiguous)
         self.previous_entity = self._make("&Previous Entity", _keys("Shift+Tab", "K"),
-                                          "Select the previous entity (Shift+Tab)", review=True)
+                                          "Select the previous entity, or relation suggestion "
+                                          "in the text (Shift+Tab)", review=True)
         self.accept_all = self._make("Accept All &Suggestions", _keys("Ctrl+Shift+A"),
                                      "Accept every suggestion of this document")
         self.snap = self._make("S&nap to Word Boundaries", checkable=True, checked=True,

@@ -533,7 +533,8 @@ class MainWindow(WindowFrame):
         from ui.shell import jobs
 
         files = jobs.seed_files(self.seeds)
-        if not files or self.documents.model.ids() or self.session.read_only:
+        # the store, not the list: a large store's list may still be on its way
+        if not files or self.session.store.document_id_range() or self.session.read_only:
             return False
         self.submit("Importing the sample article", jobs.import_files, paths=files,
                     then=self._after_first_import, **self._job_args())

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import ValidationError
-from annotate.session import ANNOTATOR_ENV, check_annotator
+from annotate.annotators import ANNOTATOR_ENV, check_annotator
 
 SETTING = "team/annotator"
 HEADLESS = ("offscreen", "minimal")

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox
 
 from annotate.model import CURATED, Change
+from annotate.team.layers import ALL
 from ui.team.curate_view import CurateView
 
 if TYPE_CHECKING:
@@ -109,11 +110,12 @@ class TeamUi(QObject):
         several = len(names) > 1
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
-        self.layer_box.addItem(f"Mine ({own})", None)
+        self.layer_box.addItem(f"Mine ({own})", own)
+        self.layer_box.addItem("All layers", ALL)
         for name in names:
             if name != own:
                 self.layer_box.addItem("Curated" if name == CURATED else name, name)
-        at = self.layer_box.findData(self.session.layer)
+        at = self.layer_box.findData(self.session.shown_layer)
         self.layer_box.setCurrentIndex(max(at, 0))
         self.layer_box.blockSignals(False)
         self.layer_action.setVisible(several)
@@ -125,8 +127,10 @@ class TeamUi(QObject):
         doc_id = self.window.presenter.doc_id
         if doc_id is not None:
             self.window.open_document(doc_id)
-        self.window.say(f"Showing {layer}'s version; your edits are {self.session.annotator}'s"
-                        if layer else "Showing your own version")
+        own = self.session.annotator
+        self.window.say("Showing your own version" if layer == own else
+                        f"Showing every layer; your edits are {own}'s" if layer == ALL else
+                        f"Showing {layer}'s version; your edits are {own}'s")
 
     # --- merging -------------------------------------------------------------------------------
 
