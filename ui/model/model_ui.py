@@ -28,7 +28,7 @@ from annotate.model_registry import trained_versions
 from ui.relations.relation_table import ID_ROLE
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.common.host import WindowHost
 
 LOCAL = Qt.ShortcutContext.WidgetShortcut
 THRESHOLDS = (0.0, 0.3, 0.5, 0.7, 0.9)
@@ -37,7 +37,7 @@ HELD_OUT = 0.2
 
 
 class ModelUi(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self.window = window
         self.session = window.session
@@ -267,7 +267,7 @@ class ModelUi(QObject):
         self.reject.setEnabled(not read_only)
 
 
-def install_model_ui(window: MainWindow) -> ModelUi:
+def install_model_ui(window: WindowHost) -> ModelUi:
     return ModelUi(window)
 
 

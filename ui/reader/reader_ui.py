@@ -19,7 +19,7 @@ from ui.reader.comfort import ReadingComfort
 from ui.reader.positions import ReadingPositions
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.common.host import WindowHost
 
 REPORT_FILTER = "PDF document (*.pdf);;Web page, one file (*.html);;SVG picture (*.svg)"
 _SOURCE_KEYS = ("author", "date", "site", "pages", "url", "file_name")
@@ -51,7 +51,7 @@ def report_name(title: str) -> str:
 
 
 class ReaderUi(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self.window = window
         self.comfort = ReadingComfort(window, window.view, window.settings)
@@ -221,5 +221,5 @@ class ReaderUi(QObject):
         return droppable([Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()])
 
 
-def install_reader_ui(window: MainWindow) -> ReaderUi:
+def install_reader_ui(window: WindowHost) -> ReaderUi:
     return ReaderUi(window)

@@ -19,7 +19,7 @@ from annotate.team.layers import ALL
 from ui.team.curate_view import CurateView
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from ui.common.host import WindowHost
     from ui.team.agreement_view import AgreementSection
 
 CURATE_TITLE = "Curate"
@@ -27,7 +27,7 @@ START_VIEW = "ARCMARK_START_VIEW"  # `curate` opens the Curate tab (see ui.corpu
 
 
 class TeamUi(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self.window, self.session = window, window.session
         self.curate = CurateView(window.session, window.perform, window)
@@ -218,7 +218,7 @@ class TeamUi(QObject):
         self.window.tabs.setCurrentIndex(self.curate_tab)
 
 
-def install_team_ui(window: MainWindow) -> TeamUi:
+def install_team_ui(window: WindowHost) -> TeamUi:
     team = TeamUi(window)
     if os.environ.get(START_VIEW, "").strip() == "curate":  # for demos and screenshots
         QTimer.singleShot(400, team.start_curating)
