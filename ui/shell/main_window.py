@@ -138,7 +138,7 @@ class MainWindow(WindowFrame):
         if self.default_layout_used:
             # the legend's height is known now; sized again once laid out
             self.default_layout()
-            QTimer.singleShot(0, self.default_layout)
+            QTimer.singleShot(0, self.default_panel_sizes)  # at the size the window has then
         self._watch_store()
         if self._shown:
             QTimer.singleShot(0, self._on_first_shown)

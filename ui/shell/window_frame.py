@@ -127,6 +127,12 @@ class WindowFrame(QMainWindow):
         width, height = _size_asked(width, height)
         self.resize(width, height)
         self.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
+        self.default_panel_sizes(width, height)
+
+    def default_panel_sizes(self, width: int | None = None, height: int | None = None) -> None:
+        """The panels in proportion to the window (its present size unless given)."""
+        width = self.width() if width is None else width
+        height = self.height() if height is None else height
         # the side columns in proportion to the window, the text keeping the most room
         left, right = _clamp(width * 22 // 100, 220, 340), _clamp(width * 30 // 100, 300, 480)
         self.resizeDocks([self.document_dock, self.entity_dock], [left, right],
