@@ -106,8 +106,9 @@ def _load(path: Path) -> Any:
     except OSError:
         raise
     except Exception as exc:  # cassis and lxml raise many kinds for a bad file
+        why = " ".join(str(exc).split())  # lxml's messages may hold line breaks
         raise RecordError(f"not a UIMA CAS XMI file ({type(exc).__name__}: "
-                          f"{str(exc)[:120]})") from None
+                          f"{why[:120]})") from None
 
 
 def _record(cas: Any, path: Path, schema: Schema) -> tuple[DocumentRecord, int]:
