@@ -100,7 +100,7 @@ def test_ctrl_c_during_ner_with_workers_is_one_line(tmp_path, seed_text):
     db = tmp_path / "s.db"
     with Store(db) as store:
         Session(store, annotator="tester").import_records(
-            [DocumentRecord(text=f"{i}. {seed_text}") for i in range(60)])
+            [DocumentRecord(text=f"{i}. {seed_text}") for i in range(300)])  # still busy at 6 s
     main = Path(__file__).resolve().parent.parent / "main.py"
     proc = subprocess.Popen([sys.executable, str(main), "ner", "--db", str(db), "--processes",
                              "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
