@@ -10,7 +10,7 @@
     python main.py merge SOURCE.db... [--db TEAM.db]
     python main.py agreement [--db PATH] [--json]
     python main.py train [--db PATH] [--base MODEL] [--epochs N] [--held-out FRACTION]
-    python main.py suggest [--db PATH] [--doc ID]
+    python main.py suggest [--db PATH] [--doc ID] [--dask ADDRESS|local[:N]]
     python main.py evaluate [--db PATH] [--model latest|vN] [--json]
     python main.py report --doc ID --out FILE.{html,pdf,svg} [--db PATH]
     python main.py --version
@@ -505,19 +505,33 @@ def _train_summary(result: Any) -> list[str]:
               help="Only this document id (repeatable; default: every document not yet done).")
 @click.option("--min-score", default=0.3, show_default=True, type=click.FloatRange(0, 1),
               help="Store only suggestions scored at least this.")
+@click.option("--dask", "dask", default=None, metavar="ADDRESS|local[:N]",
+              help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or "
+                   "local[:N] for N worker processes started here (needs: pip install .[dask]).")
 @friendly
-def suggest(db_path: Path | None, doc_ids: tuple[int, ...], min_score: float) -> None:
+def suggest(db_path: Path | None, doc_ids: tuple[int, ...], min_score: float,
+            dask: str | None) -> None:
     """Suggest relations between the accepted entities of each sentence."""
     from annotate.model import ArcmarkError
     from annotate.relation_suggest import suggest_in_store
 
+    if dask is not None:  # a malformed address is refused before the store is looked at
+        from annotate.cluster import parse_spec
+
+        parse_spec(dask)
     session = open_session(db_path, create=False)
     missing = [i for i in doc_ids if session.store.row("documents", i, ("id",)) is None]
     if missing:
         raise ArcmarkError(f"no document {missing[0]} in the store")
     with _Progress("Suggesting relations") as bar:
-        result = suggest_in_store(session, doc_ids=list(doc_ids) or None, min_score=min_score,
-                                  progress=bar.update)
+        if dask is not None:
+            from annotate.relation_cluster import suggest_on_cluster
+
+            result = suggest_on_cluster(session, dask, doc_ids=list(doc_ids) or None,
+                                        min_score=min_score, progress=bar.update)
+        else:
+            result = suggest_in_store(session, doc_ids=list(doc_ids) or None,
+                                      min_score=min_score, progress=bar.update)
     click.echo(f"{result.relations} relation suggestion{'s' * (result.relations != 1)} added in "
                f"{result.documents} document{'s' * (result.documents != 1)} ({result.origin})")
 

@@ -48,24 +48,35 @@ class RelationSuggester:
 def load_suggester(session: Session, min_score: float) -> RelationSuggester:
     import spacy
 
-    from annotate.nlp import model_id, resolve_model_name
+    from annotate.nlp import model_id
+
+    pipeline, model, trained = suggester_plan(session, min_score)
+    nlp = spacy.load(pipeline)
+    return RelationSuggester(nlp, model, suggester_origin(model_id(nlp), trained=trained))
+
+
+def suggester_plan(session: Session, min_score: float) -> tuple[str, dict[str, Any], bool]:
+    """(the pipeline to load: a trained version's folder or the base package, the
+    plain-data model the worker function takes, whether it is a trained version)."""
+    from annotate.nlp import resolve_model_name
 
     relations = [{"name": r.name, "kind": r.kind, "heads": list(r.heads), "tails": list(r.tails)}
                  for r in session.schema.relation_labels]
-    if trained_models(session.store):
+    trained = bool(trained_models(session.store))
+    if trained:
         folder = model_path(session.store, "latest")
-        nlp = spacy.load(folder)
-        learner = load_relation_learner(folder)
-        origin = f"model:{model_id(nlp)}"
+        pipeline, learner = str(folder), load_relation_learner(folder)
     else:
-        nlp = spacy.load(resolve_model_name(None))
-        learner = None
-        origin = f"model:patterns+{model_id(nlp)}"
+        pipeline, learner = resolve_model_name(None), None
     names = {r["name"] for r in relations}
     patterns = [p for p in shipped_patterns() if p["label"] in names]
-    return RelationSuggester(nlp, {"relations": relations, "learner": learner,
-                                   "patterns": patterns, "pattern_score": PATTERN_SCORE,
-                                   "min_score": min_score}, origin)
+    return pipeline, {"relations": relations, "learner": learner, "patterns": patterns,
+                      "pattern_score": PATTERN_SCORE, "min_score": min_score}, trained
+
+
+def suggester_origin(version: str, *, trained: bool) -> str:
+    """The suggestions' origin for pipeline `version` (`<lang>_<name>@<version>`)."""
+    return f"model:{version}" if trained else f"model:patterns+{version}"
 
 
 def suggest_in_store(session: Session, *, doc_ids: Sequence[int] | None = None,
@@ -73,8 +84,7 @@ def suggest_in_store(session: Session, *, doc_ids: Sequence[int] | None = None,
                      progress: Callable[[int, int], object] | None = None,
                      cancelled: Callable[[], bool] | None = None) -> SuggestResult:
     """Suggest relations in the given documents (default: those not yet reviewed)."""
-    ids = list(doc_ids) if doc_ids is not None else [
-        d.id for d in session.documents() if d.status in UNREVIEWED]
+    ids = documents_to_suggest(session, doc_ids)
     suggester = suggester or load_suggester(session, min_score)
     result = SuggestResult(origin=suggester.origin)
     for k in range(0, len(ids), BATCH_DOCS):
@@ -87,6 +97,13 @@ def suggest_in_store(session: Session, *, doc_ids: Sequence[int] | None = None,
             result.cancelled = True
             break
     return result
+
+
+def documents_to_suggest(session: Session, doc_ids: Sequence[int] | None) -> list[int]:
+    """The given documents, by default those not yet reviewed."""
+    if doc_ids is not None:
+        return list(doc_ids)
+    return [d.id for d in session.documents() if d.status in UNREVIEWED]
 
 
 def relation_tasks(session: Session, doc_ids: Sequence[int]

@@ -134,3 +134,25 @@ def _matcher_cached(vocab_id: int, patterns_json: str, nlp_ref: Any) -> tuple[An
 
 def _matcher(nlp: Any, patterns_json: str) -> tuple[Any, dict]:
     return _matcher_cached(id(nlp.vocab), patterns_json, nlp)
+
+
+@functools.lru_cache(maxsize=2)
+def load_pipeline(pipeline: str) -> Any:
+    """The full pipeline (with its parser) of a package or a trained version's folder,
+    loaded once per process: on a Dask worker, by its `LoadOnce` plugin."""
+    import spacy
+
+    return spacy.load(pipeline)
+
+
+def suggest_batch(tasks: list[tuple[str, Sequence[Span]]], pipeline: str,
+                  model: Mapping[str, Any]) -> list[list[Suggestion]]:
+    """`suggest_relations` for one batch of tasks on a worker: what a Dask task runs."""
+    return suggest_relations(load_pipeline(pipeline), model, tasks, batch_size=len(tasks))
+
+
+def pipeline_version(pipeline: str) -> str:
+    """The model id (`<lang>_<name>@<version>`) of `pipeline` as this process loads it."""
+    from annotate.nlp import model_id
+
+    return model_id(load_pipeline(pipeline))

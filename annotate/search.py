@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from annotate.corpus_graph import graph_from_rows
 from annotate.model import ArcmarkError
 from annotate.session import Session
 from storage import search as store_search
@@ -267,33 +266,23 @@ def matching_documents(session: Session, flt: DocumentFilter) -> set[int] | None
     is set (every document passes)."""
     if not flt.active:
         return None
-    store = session.store
     sets: list[set[int]] = []
-    if flt.entity.strip():
+    if flt.entity_label or flt.relation_label or flt.annotator:  # one query answers them
+        sets.append(store_search.documents_matching(
+            session.store, entity_label=flt.entity_label, relation_label=flt.relation_label,
+            annotator=flt.annotator))
+    if flt.entity.strip() and (not sets or sets[0]):
         sets.append(documents_with_entity(session, flt.entity))
-    if flt.entity_label:
-        sets.append(store_search.documents_with_entity_label(store, flt.entity_label))
-    if flt.relation_label:
-        sets.append(store_search.documents_with_relation_label(store, flt.relation_label))
-    if flt.annotator:
-        sets.append(store_search.documents_by_annotator(store, flt.annotator))
     return set.intersection(*sets)
 
 
 def documents_with_entity(session: Session, text: str) -> set[int]:
     """Documents mentioning an entity with this text, or a member of its SAME_AS group
-    (an actor of the corpus graph, e.g. Moscow joined to Russia)."""
-    found: set[int] = set()
-    fts = fts_query(text)
-    if fts:
-        try:
-            found |= store_search.documents_with_entity_text(session.store, fts)
-        except store_search.SearchQueryError:
-            pass
-    graph = graph_from_rows(*store_search.graph_rows(session.store), session.schema)
-    for node in graph.find(text):
-        found.update(node.documents)
-    return found
+    (an actor of the corpus graph, e.g. Moscow joined to Russia): see
+    `annotate.entity_filter`."""
+    from annotate.entity_filter import documents_with_entity as found
+
+    return found(session, text)
 
 
 # --- the command line --------------------------------------------------------------------------

@@ -126,30 +126,97 @@ def documents_with_entity_text(store: Store, match: str) -> set[int]:
     sql = """
         SELECT DISTINCT e.doc_id FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
         WHERE entities_fts MATCH ? AND e.status != 'rejected'"""
-    return {r["doc_id"] for r in _rows(store, sql, [f"text : ({match})"])}
+    try:  # plain rows: a common name is in most documents
+        return {r[0] for r in store.db.conn.execute(sql, [f"text : ({match})"]).fetchall()}
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "no such column" in str(exc):
+            raise SearchQueryError(f"cannot search for that: {exc}") from None
+        raise
 
 
-def documents_with_entity_label(store: Store, label: str) -> set[int]:
-    sql = "SELECT DISTINCT doc_id FROM entities WHERE label = ? AND status != 'rejected'"
-    return {r[0] for r in store.db.execute(sql, [label]).fetchall()}
+def accepted_entities_matching(store: Store, match: str, *, documents: bool = True
+                               ) -> list[tuple[Any, ...]]:
+    """(label, text, doc id) of the accepted entities whose text matches the FTS query;
+    without `documents`, each (label, text) once."""
+    picked = "e.label, e.text, e.doc_id" if documents else "DISTINCT e.label, e.text"
+    sql = f"""
+        SELECT {picked} FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid
+        WHERE entities_fts MATCH ? AND e.status = 'accepted'"""
+    return [tuple(r) for r in _rows(store, sql, [f"text : ({match})"])]
 
 
-def documents_with_relation_label(store: Store, label: str) -> set[int]:
-    sql = "SELECT DISTINCT doc_id FROM relations WHERE label = ? AND status != 'rejected'"
-    return {r[0] for r in store.db.execute(sql, [label]).fetchall()}
+def accepted_entities_named(store: Store, texts: Sequence[str]) -> list[tuple[str, str, int]]:
+    """(label, text, doc id) of the accepted entities whose text is one of `texts`."""
+    out: list[tuple[str, str, int]] = []
+    for chunk in _chunks(sorted(set(texts))):
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT label, text, doc_id FROM entities WHERE status = 'accepted' AND text IN ({marks})"
+        out += [tuple(r) for r in store.db.execute(sql, chunk).fetchall()]
+    return out
 
 
-def documents_by_annotator(store: Store, annotator: str) -> set[int]:
-    """Documents with an entity or relation by `annotator`, or that they edited (an
-    import or a model run is not an edit)."""
-    sql = """
-        SELECT doc_id FROM entities WHERE annotator = ?
-        UNION SELECT doc_id FROM relations WHERE annotator = ?
-        UNION SELECT doc_id FROM history WHERE annotator = ? AND doc_id IS NOT NULL
-          AND action != 'import' AND action NOT LIKE 'pre-annotate%'"""
-    ids = {r[0] for r in store.db.execute(sql, [annotator] * 3).fetchall()}
-    existing = set(store.document_ids())
-    return ids & existing
+def accepted_entity_texts(store: Store) -> list[tuple[str, str]]:
+    """Every (label, text) of an accepted entity, once each."""
+    sql = "SELECT DISTINCT label, text FROM entities WHERE status = 'accepted'"
+    return [tuple(r) for r in store.db.execute(sql).fetchall()]
+
+
+def joined_entity_texts(store: Store, labels: Sequence[str]
+                        ) -> list[tuple[str, str, str, str]]:
+    """(head label, head text, tail label, tail text) of the accepted relations with one
+    of `labels` (those that make two names one actor: SAME_AS) between accepted
+    entities, once each; read through the relations' label index."""
+    if not labels:
+        return []
+    marks = ", ".join("?" * len(labels))
+    sql = f"""
+        SELECT DISTINCT h.label, h.text, t.label, t.text FROM relations r
+        JOIN entities h ON h.id = r.head_id JOIN entities t ON t.id = r.tail_id
+        WHERE r.label IN ({marks}) AND r.status = 'accepted'
+          AND h.status = 'accepted' AND t.status = 'accepted'"""
+    return [tuple(r) for r in store.db.execute(sql, list(labels)).fetchall()]
+
+
+# each part answers in document order, walking one index (m010, m010b), so that SQLite
+# merges the parts' answers instead of sorting them; a status is one of the tables' three
+_PARTS = {
+    "entity_label": """
+        SELECT doc_id FROM entities WHERE label = :entity_label AND status = 'accepted'
+        UNION SELECT doc_id FROM entities WHERE label = :entity_label AND status = 'suggested'
+        ORDER BY 1""",
+    "relation_label": """
+        SELECT doc_id FROM relations WHERE label = :relation_label AND status = 'accepted'
+        UNION SELECT doc_id FROM relations WHERE label = :relation_label
+          AND status = 'suggested'
+        ORDER BY 1""",
+    # an import or a model run is not an edit; a deleted document keeps its history rows
+    "annotator": """
+        SELECT doc_id FROM entities WHERE annotator = :annotator
+        UNION SELECT doc_id FROM relations WHERE annotator = :annotator
+        UNION SELECT h.doc_id FROM history h WHERE h.annotator = :annotator
+          AND h.action != 'import' AND h.action NOT LIKE 'pre-annotate%'
+          AND EXISTS (SELECT 1 FROM documents d WHERE d.id = h.doc_id)
+        ORDER BY 1""",
+}
+
+
+def documents_matching(store: Store, *, entity_label: str | None = None,
+                       relation_label: str | None = None, annotator: str | None = None
+                       ) -> set[int]:
+    """The documents with a (not rejected) entity of `entity_label`, a (not rejected)
+    relation of `relation_label`, and an entity or relation by `annotator` or an edit of
+    theirs: those given, all of them; one query. At least one must be given."""
+    wanted = {"entity_label": entity_label, "relation_label": relation_label,
+              "annotator": annotator}
+    parts = [_PARTS[name] for name, value in wanted.items() if value]
+    if not parts:
+        raise ValueError("documents_matching needs a label or an annotator")
+    if len(parts) == 1:
+        sql = parts[0]
+    else:
+        sql = " INTERSECT ".join(f"SELECT doc_id FROM ({part})" for part in parts)
+    params = {name: value for name, value in wanted.items() if value}
+    return {r[0] for r in store.db.execute(sql, params).fetchall()}
 
 
 def annotators(store: Store) -> list[str]:

@@ -120,10 +120,12 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, seed_text, monkeypatch):
     assert _content(db) == before
 
 
+@pytest.mark.parametrize("command", ["ner", "suggest"])
 @pytest.mark.parametrize("spec", ["local:0", "local:x", "", "tcp://a b"])
-def test_a_malformed_cluster_address_is_one_line(tmp_path, spec):
-    """A malformed --dask value is refused before anything starts."""
-    result = CliRunner().invoke(main.cli, ["ner", "--db", str(tmp_path / "d.db"), "--dask", spec])
+def test_a_malformed_cluster_address_is_one_line(tmp_path, spec, command):
+    """A malformed --dask value is refused before anything starts (ner and suggest)."""
+    result = CliRunner().invoke(main.cli, [command, "--db", str(tmp_path / "d.db"),
+                                           "--dask", spec])
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "--dask" in result.stderr
 
@@ -133,3 +135,81 @@ def test_without_dask_the_command_says_how_to_install_it(session, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ArcmarkError, match=r"pip install \.\[dask\]"):
         preannotate(session, dask="local:2")
+
+
+def _relations(db: Path) -> list[tuple]:
+    """The relations rows without ids and times, in a stable order (entities by offsets)."""
+    conn = sqlite3.connect(db)
+    try:
+        return sorted(conn.execute(
+            "SELECT r.doc_id, h.start, h.end, t.start, t.end, r.label, r.directed, r.status,"
+            " r.origin, r.score, r.evidence_start, r.evidence_end, r.annotator, r.note"
+            " FROM relations r JOIN entities h ON h.id = r.head_id"
+            " JOIN entities t ON t.id = r.tail_id").fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def accepted_store(tmp_path_factory, seed_text):
+    """A store whose documents' entities are pre-annotated and accepted, one relation
+    decided by a person and one rejected suggestion among them."""
+    db = _new_store(tmp_path_factory.mktemp("rel") / "accepted.db", seed_text)
+    with Store(db) as store:
+        session = Session(store, annotator="tester")
+        preannotate(session)
+        for doc in session.documents():
+            if any(e.status == "suggested" for e in session.entities(doc.id)):
+                session.accept_all(doc.id)
+        first = session.documents()[0].id
+        ents = session.entities(first)
+        session.add_relation(ents[0].id, ents[1].id, session.allowed_relations(
+            ents[0].id, ents[1].id)[0])
+    return db
+
+
+def test_suggest_on_a_local_cluster_stores_what_one_process_stores(tmp_path, accepted_store):
+    """`suggest --dask local:2` leaves the relations exactly as `suggest` in one process
+    does, the person's relation untouched, and a second run adds nothing."""
+    import shutil
+
+    here, there = tmp_path / "here.db", tmp_path / "there.db"
+    shutil.copy(accepted_store, here)
+    shutil.copy(accepted_store, there)
+    runner = CliRunner()
+    one = runner.invoke(main.cli, ["suggest", "--db", str(here)])
+    assert one.exit_code == 0, one.output
+    result = runner.invoke(main.cli, ["suggest", "--db", str(there), "--dask", "local:2"])
+    assert result.exit_code == 0, result.output
+    rows = _relations(there)
+    assert rows == _relations(here)
+    assert sum(r[7] == "suggested" for r in rows) >= 3
+    assert [r[7:9] for r in rows if r[8] == "human"] == [("accepted", "human")]
+    assert result.output.splitlines()[-1] == one.output.splitlines()[-1]
+    again = runner.invoke(main.cli, ["suggest", "--db", str(there), "--dask", "local:2"])
+    assert again.exit_code == 0 and again.output.startswith("0 relation suggestions added")
+    assert _relations(there) == rows
+
+
+def test_suggest_with_an_unreachable_scheduler_is_one_line(tmp_path, accepted_store, monkeypatch):
+    """`suggest --dask` with no scheduler at the address: one line, exit 1, nothing written."""
+    import shutil
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 1)
+    db = shutil.copy(accepted_store, tmp_path / "c.db")
+    before = _relations(db)
+    result = CliRunner().invoke(main.cli, ["suggest", "--db", str(db), "--dask", "127.0.0.1:1"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "arcmark: cannot reach the Dask scheduler at tcp://127.0.0.1:1"), lines
+    assert _relations(db) == before
+
+
+def test_suggest_without_dask_says_how_to_install_it(session, monkeypatch):
+    """Where dask.distributed is missing, relation suggestion on Dask names the extra."""
+    from annotate.relation_cluster import suggest_on_cluster
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ArcmarkError, match=r"pip install \.\[dask\]"):
+        suggest_on_cluster(session, "local:2")

@@ -84,7 +84,7 @@ HOSTILE = {
         " SELECT x FROM c", "unknown view 'forever'"),
     "extra index": ("CREATE INDEX spy ON documents(title)", "unknown index 'spy'"),
     "dropped search table": ("DROP TABLE entities_fts", "lacks the table 'entities_fts'"),
-    "dropped column": ("ALTER TABLE relations DROP COLUMN annotator", "changed table 'relations'"),
+    "dropped column": ("ALTER TABLE relations DROP COLUMN confidence", "changed table 'relations'"),
     "replaced trigger": ("DROP TRIGGER history_no_delete", "lacks the trigger 'history_no_delete'"),
 }
 

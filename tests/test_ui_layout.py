@@ -112,6 +112,8 @@ def test_nothing_is_cut_off_at_the_default_size(qtbot, open_window, session):
     assert window.table.columnWidth(0) >= 150 and column_in_view(window.table, 0)
     documents = window.documents.table
     assert documents.viewport().height() >= 5 * documents.verticalHeader().defaultSectionSize()
+    # the titles keep their room ("Doc 7" whole) however many columns the list has
+    assert documents.columnWidth(0) >= documents.fontMetrics().horizontalAdvance("Document 00")
     assert fully_shown(window.relation_ui.inspector.relation.delete)
     from ui.relations.relation_table import NOTE, TAIL
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import (
     QAbstractItemModel, QAbstractProxyModel, QItemSelectionModel, QModelIndex,
-    QPersistentModelIndex, Qt, Signal,
+    QPersistentModelIndex, Qt, QTimer, Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import DOCUMENT_STATUSES, DocumentSummary
-from ui.common.table_model import RESIZE_PRECISION, ReadOnlyTableModel
+from ui.common.table_model import RESIZE_PRECISION, NarrowColumns, ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -391,6 +391,11 @@ class DocumentListPanel(QWidget):
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
+        # the Title keeps its room in a narrow panel: Review, then Rel. give way (the
+        # tooltip still says them)
+        self.narrow = NarrowColumns(table, 0, (4, 3), keep=120)
+        # the counts' widths follow the rows: fit again once they are sized
+        self.proxy.modelReset.connect(lambda: QTimer.singleShot(0, self.narrow.fit))
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
