@@ -64,7 +64,7 @@ def mutated(draw, suffix: str) -> bytes:
     if draw(st.booleans()):
         start = draw(st.integers(0, len(data) - 1))
         del data[start:start + draw(st.integers(1, 4096))]
-    if draw(st.booleans()):
+    if data and draw(st.booleans()):  # the cut may have left nothing
         data = data[: draw(st.integers(1, len(data)))]
     return bytes(data)
 
