@@ -4,12 +4,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotate.model import ArcmarkError, Change
 from annotate.session import Session
-from annotate.team.agreement import AgreementReport
 from storage.store import Store
 from ui.shell.worker import JobContext
+
+if TYPE_CHECKING:  # the agreement's modules (numpy) load in the job, not on the GUI thread
+    from annotate.team.agreement import AgreementReport
 
 
 @dataclass

@@ -33,6 +33,7 @@ class TeamUi(QObject):
         self.curate = CurateView(window.session, window.perform, window)
         self.curate_tab = window.tabs.addTab(self.curate, CURATE_TITLE)
         self.agreement: AgreementSection | None = None
+        self._stats_panel: object | None = None  # the Statistics tab, once it was shown
         self._agreement_stale = True
         self._make_actions()
         self._make_layer_chooser()
@@ -179,12 +180,9 @@ class TeamUi(QObject):
     # --- agreement in the Statistics tab --------------------------------------------------------
 
     def _on_stats_refreshed(self, panel: object) -> None:
-        if self.agreement is None:
-            from ui.team.agreement_view import AgreementSection
-
-            self.agreement = AgreementSection()
-            self.agreement.open_requested.connect(self._open_from_agreement)
-            panel.add_section(self.agreement)  # type: ignore[attr-defined]
+        # the section is built when the first figures arrive: its modules (numpy among
+        # them) are then already loaded by the job, not on the GUI thread
+        self._stats_panel = panel
         if self._agreement_stale:
             self._agreement_stale = False
             self.measure_agreement()
@@ -202,6 +200,12 @@ class TeamUi(QObject):
         from ui.team.jobs import AgreementOutcome
 
         assert isinstance(outcome, AgreementOutcome)
+        if self.agreement is None and self._stats_panel is not None:
+            from ui.team.agreement_view import AgreementSection
+
+            self.agreement = AgreementSection()
+            self.agreement.open_requested.connect(self._open_from_agreement)
+            self._stats_panel.add_section(self.agreement)  # type: ignore[attr-defined]
         if self.agreement is not None:
             self.agreement.show_report(outcome.report)
 
