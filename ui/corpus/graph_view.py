@@ -269,20 +269,24 @@ class GraphScene(QGraphicsScene):
             self.edge_items.append(item)
             if i % step == 0:
                 yield
-        self._settle_names()
-        self._place_edge_labels()
+        yield from self._settle_names(step)
+        if show_labels:  # edge labels are drawn for small graphs only
+            self._place_edge_labels()
         self.setSceneRect(self._drawing_rect())
 
-    def _settle_names(self) -> None:
-        """A name whose plate would cover another disc is drawn only on hover or zoom."""
+    def _settle_names(self, step: int = 10**9) -> Iterator[None]:
+        """A name whose plate would cover another disc is drawn only on hover or zoom
+        (a pass over every pair: the event loop runs after each `step` names)."""
         nodes = list(self.node_items.values())
-        for item in nodes:
+        discs = [QRectF(o.pos().x() - o.radius, o.pos().y() - o.radius, 2 * o.radius,
+                        2 * o.radius) for o in nodes]
+        for i, item in enumerate(nodes, 1):
             plate = item.name_rect()  # as drawn zoomed out: a little larger
             plate.adjust(-plate.width() / 8, 0, plate.width() / 8, plate.height() / 4)
-            item.crowded = any(
-                other is not item and plate.intersects(QRectF(
-                    other.pos().x() - other.radius, other.pos().y() - other.radius,
-                    2 * other.radius, 2 * other.radius)) for other in nodes)
+            item.crowded = any(other is not item and plate.intersects(disc)
+                               for other, disc in zip(nodes, discs))
+            if i % max(1, step // 4) == 0:  # a name costs a pass over all the discs
+                yield
 
     def _place_edge_labels(self) -> None:
         """Move each edge's label along its curve to the first place clear of every disc
