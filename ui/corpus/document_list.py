@@ -394,8 +394,9 @@ class DocumentListPanel(QWidget):
         # the Title keeps its room in a narrow panel: Review, then Rel. give way (the
         # tooltip still says them)
         self.narrow = NarrowColumns(table, 0, (4, 3), keep=120)
-        # the counts' widths follow the rows: fit again once they are sized
-        self.proxy.modelReset.connect(lambda: QTimer.singleShot(0, self.narrow.fit))
+        # the counts' widths follow the rows: fit again once they are sized (not once the
+        # list is gone: the timer belongs to the columns' keeper)
+        self.proxy.modelReset.connect(lambda: QTimer.singleShot(0, self.narrow, self.narrow.fit))
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
