@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QSizePolicy, QVB
 from annotate.model import DOCUMENT_STATUSES
 from annotate.session import Session
 from annotate.statistics import CorpusStatistics, corpus_statistics
+from ui.common.charts import begin_card
 
 if TYPE_CHECKING:
     from ui.common.reader import StoreReader
@@ -73,16 +74,8 @@ class BarChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
-        metrics = QFontMetricsF(self.font())
+        metrics = begin_card(self, painter, self.title, PAD)
         line = metrics.height()
-        bold = self.font()
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(QColor("#111827"))
-        painter.drawText(QRectF(PAD, PAD, self.width() - 2 * PAD, line),
-                         Qt.AlignmentFlag.AlignLeft, self.title)
-        painter.setFont(self.font())
         self._paint_legend(painter, PAD + line + 2, metrics)
         top = self._header_height()
         if not self.categories or not any(self.totals()):

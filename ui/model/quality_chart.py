@@ -9,6 +9,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.common.charts import begin_card
+
 SERIES = (("base_f", "Entities: base model", "#cbd5e1"),
           ("f", "Entities: trained", "#2f9e5b"),
           ("baseline_f", "Relations: co-occurrence", "#f3d9a4"),
@@ -37,17 +39,9 @@ class ModelQualityChart(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
-        metrics = QFontMetricsF(self.font())
+        metrics = begin_card(self, painter, "Model quality per training round "
+                               "(held-out F1)", PAD)
         line = metrics.height()
-        bold = self.font()
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(QColor("#111827"))
-        painter.drawText(QRectF(PAD, PAD, self.width() - 2 * PAD, line),
-                         Qt.AlignmentFlag.AlignLeft, "Model quality per training round "
-                         "(held-out F1)")
-        painter.setFont(self.font())
         x, y = PAD, PAD + line + 2
         for _, name, colour in SERIES:  # the legend, wrapped to the width
             width = 14 + metrics.horizontalAdvance(name) + 12

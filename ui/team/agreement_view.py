@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotate.team.agreement import ALL_LABELS, AgreementReport
 from annotate.team.report import number
+from ui.common.charts import begin_card
 
 MEASURES = {"exact_f1": "Exact-span F1", "overlap_f1": "Overlap F1",
             "kappa": "Token Cohen's kappa", "alpha": "Token Krippendorff's alpha"}
@@ -66,16 +67,8 @@ class MatrixChart(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
-        metrics = QFontMetricsF(self.font())
+        metrics = begin_card(self, painter, self.title, PAD)
         line = metrics.height()
-        bold = self.font()
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(QColor("#111827"))
-        painter.drawText(QRectF(PAD, PAD, self.width() - 2 * PAD, line),
-                         Qt.AlignmentFlag.AlignLeft, self.title)
-        painter.setFont(self.font())
         left, top = PAD + self._label_width(), PAD + 2 * line + 6
         for j, name in enumerate(self.names):  # column heads
             painter.setPen(QColor("#374151"))
