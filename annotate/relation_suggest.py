@@ -46,12 +46,11 @@ class RelationSuggester:
 
 
 def load_suggester(session: Session, min_score: float) -> RelationSuggester:
-    import spacy
-
     from annotate.nlp import model_id
+    from annotate.relation_worker import load_pipeline
 
     pipeline, model, trained = suggester_plan(session, min_score)
-    nlp = spacy.load(pipeline)
+    nlp = load_pipeline(pipeline)  # once per process: the next suggestion starts at once
     return RelationSuggester(nlp, model, suggester_origin(model_id(nlp), trained=trained))
 
 

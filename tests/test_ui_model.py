@@ -107,11 +107,15 @@ def test_relation_suggestions_are_reviewed_with_tab_a_and_x(qtbot, window, sessi
     doc = _document_with_accepted_entities(session)
     win = window()
     win.open_document(doc)
-    # the suggester's modules loaded first: a C extension's first import holds Python's
-    # lock for a while whatever thread imports it, and the check is about the job's work
-    import annotate.relation_suggest  # noqa: F401
-    import spacy  # noqa: F401
+    # the suggester's modules and pipeline loaded first (the job reuses a loaded
+    # pipeline): a C extension's first import and spaCy's first load of a model hold
+    # Python's lock for a while whatever thread does them; the check is about the job's work
     from sklearn import linear_model  # noqa: F401
+
+    from annotate.nlp import resolve_model_name
+    from annotate.relation_worker import load_pipeline
+
+    load_pipeline(resolve_model_name(None))
 
     timer, ticks = _ticking()
     started = time.monotonic()
