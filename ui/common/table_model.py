@@ -8,7 +8,7 @@ from PySide6.QtCore import (
     QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt,
 )
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QStyle, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 RESIZE_PRECISION = 50  # rows a header measures beyond those in view (Qt's default: 1,000)
@@ -88,3 +88,18 @@ class NarrowColumns(QObject):
             self.view.setColumnHidden(col, not fits)
             if fits:
                 used += size
+
+
+def style_list_table(table: QTableView, row_padding: int) -> None:
+    """How the window's tables read: whole rows selected one at a time, sortable by a
+    header click but shown in the model's order at first, no grid, alternating rows, one
+    line per row of the font's height plus `row_padding`, no row numbers."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setSortingEnabled(True)
+    table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + row_padding)

@@ -14,12 +14,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout,
+    QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout,
     QWidget,
 )
 
 from annotate.model import DOCUMENT_STATUSES, DocumentSummary
-from ui.common.table_model import RESIZE_PRECISION, NarrowColumns, ReadOnlyTableModel
+from ui.common.table_model import (
+    RESIZE_PRECISION, NarrowColumns, ReadOnlyTableModel, style_list_table,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -371,16 +373,8 @@ class DocumentListPanel(QWidget):
     def _setup_table(self) -> None:
         table = self.table
         table.setModel(self.proxy)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setSortingEnabled(True)
-        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
+        style_list_table(table, row_padding=10)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         # rows of one height: the view places 100,000 of them without asking each
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = table.horizontalHeader()

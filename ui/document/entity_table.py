@@ -15,10 +15,10 @@ from PySide6.QtCore import (
     QSortFilterProxyModel, Qt, Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from annotate.model import Entity
-from ui.common.table_model import NarrowColumns, ReadOnlyTableModel, fit_columns
+from ui.common.table_model import NarrowColumns, ReadOnlyTableModel, fit_columns, style_list_table
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -203,15 +203,7 @@ class EntityTableView(QTableView):
         self.proxy = EntityFilterModel(self)
         self.proxy.setSourceModel(self.source)
         self.setModel(self.proxy)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSortingEnabled(True)
-        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.setShowGrid(False)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        style_list_table(self, row_padding=8)
         header = self.horizontalHeader()
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)

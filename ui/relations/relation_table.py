@@ -22,7 +22,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLineEdit,
     QTableView,
@@ -31,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotate.model import Entity, Relation
-from ui.common.table_model import RESIZE_PRECISION, NarrowColumns, ReadOnlyTableModel
+from ui.common.table_model import (
+    RESIZE_PRECISION, NarrowColumns, ReadOnlyTableModel, style_list_table,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -293,16 +294,8 @@ class RelationTablePanel(QWidget):
 
     def _setup_table(self) -> None:
         table = self.table
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setSortingEnabled(True)
-        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
+        style_list_table(table, row_padding=8)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
