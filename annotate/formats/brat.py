@@ -306,7 +306,9 @@ def file_stem(ad: AnnotatedDocument) -> str:
     return name or f"document-{doc.id}"
 
 
-def _unique(stem: str, used: set[str]) -> str:
+def unique_stem(stem: str, used: set[str]) -> str:
+    """`stem`, or `stem-2`, `stem-3`... the first not in `used` (compared without case, as
+    Windows and macOS file systems do); the one returned joins `used`."""
     candidate, n = stem, 1
     while candidate.casefold() in used:
         n += 1
@@ -322,7 +324,7 @@ def export_brat(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
     try:
         with atomic_folder(out) as tmp:
             for ad in counted(corpus, progress, cancelled):
-                stem = _unique(file_stem(ad), used)
+                stem = unique_stem(file_stem(ad), used)
                 (tmp / f"{stem}.txt").write_text(ad.document.text, encoding="utf-8", newline="")
                 (tmp / f"{stem}.ann").write_text(ann_text(ad, schema, report, attributes,
                                                                   event_args),

@@ -221,13 +221,13 @@ def to_cas(ad: AnnotatedDocument, ts: Any, report: ExportReport) -> Any:
 
 def export_xmi(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
                progress: Progress = None, cancelled: Cancelled = None) -> ExportReport:
-    from .brat import file_stem
+    from .brat import file_stem, unique_stem
 
     report, used, ts = ExportReport(), set(), type_system()
     try:
         with atomic_folder(out) as tmp:
             for ad in counted(corpus, progress, cancelled):
-                stem = _unique(file_stem(ad), used)
+                stem = unique_stem(file_stem(ad), used)
                 to_cas(ad, ts, report).to_xmi(tmp / f"{stem}.xmi")
                 report.documents += 1
                 report.files.append(out / f"{stem}.xmi")
@@ -236,15 +236,6 @@ def export_xmi(corpus: Iterable[AnnotatedDocument], schema: Schema, out: Path,
     except Cancel:
         return ExportReport(documents=report.documents, cancelled=True)
     return report
-
-
-def _unique(stem: str, used: set[str]) -> str:
-    candidate, n = stem, 1
-    while candidate.casefold() in used:
-        n += 1
-        candidate = f"{stem}-{n}"
-    used.add(candidate.casefold())
-    return candidate
 
 
 EXPORTERS = (Exporter(name="xmi", write=export_xmi, folder=True),)
