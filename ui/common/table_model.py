@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt,
+    QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer,
 )
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
 RESIZE_PRECISION = 50  # rows a header measures beyond those in view (Qt's default: 1,000)
@@ -71,6 +71,18 @@ class NarrowColumns(QObject):
         super().__init__(view)
         self.view, self.main, self.spare, self.keep = view, main, list(spare), keep
         view.viewport().installEventFilter(self)
+        self._shown: dict[int, int] = {}  # each column's width when last shown
+        # columns sized to their contents change width when rows come or change: fit
+        # again then, once, after the turn of the event loop that brought them
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit)
+        model = view.model()
+        if model is not None:
+            for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
+                           model.dataChanged):
+                signal.connect(self._refit.start)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.Resize:
@@ -78,16 +90,31 @@ class NarrowColumns(QObject):
         return False
 
     def fit(self) -> None:
-        header = self.view.horizontalHeader()
         width = self.view.viewport().width()
-        others = [c for c in range(header.count()) if c != self.main and c not in self.spare]
-        used = sum(header.sectionSize(c) for c in others)
+        others = [c for c in range(self.view.horizontalHeader().count())
+                  if c != self.main and c not in self.spare and not self.view.isColumnHidden(c)]
+        used = sum(self._width(c) for c in others)
         for col in self.spare:  # show the spare columns while the main one keeps its room
-            size = header.sectionSize(col) or header.sectionSizeHint(col)
+            size = self._width(col)
             fits = width - used - size >= self.keep
             self.view.setColumnHidden(col, not fits)
             if fits:
                 used += size
+
+    def _width(self, col: int) -> int:
+        """The width `col` takes when shown: what its header and rows ask for if it is
+        sized to its contents (its present size may be from before the rows came); a
+        hidden column (Qt measures it as nothing) keeps the width it last had."""
+        header = self.view.horizontalHeader()
+        if self.view.isColumnHidden(col):
+            return self._shown.get(col) or header.fontMetrics().horizontalAdvance(
+                str(self.view.model().headerData(col, Qt.Orientation.Horizontal))) + 24
+        if header.sectionResizeMode(col) == QHeaderView.ResizeMode.ResizeToContents:
+            width = max(header.sectionSizeHint(col), self.view.sizeHintForColumn(col))
+        else:
+            width = header.sectionSize(col) or header.sectionSizeHint(col)
+        self._shown[col] = width
+        return width
 
 
 def style_list_table(table: QTableView, row_padding: int) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import (
     QAbstractItemModel, QAbstractProxyModel, QItemSelectionModel, QModelIndex,
-    QPersistentModelIndex, Qt, QTimer, Signal,
+    QPersistentModelIndex, Qt, Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -385,12 +385,9 @@ class DocumentListPanel(QWidget):
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
-        # the Title keeps its room in a narrow panel: Review, then Rel. give way (the
+        # the Title keeps its room in a narrow panel: Review, then Rel., give way (the
         # tooltip still says them)
-        self.narrow = NarrowColumns(table, 0, (4, 3), keep=120)
-        # the counts' widths follow the rows: fit again once they are sized (not once the
-        # list is gone: the timer belongs to the columns' keeper)
-        self.proxy.modelReset.connect(lambda: QTimer.singleShot(0, self.narrow, self.narrow.fit))
+        self.narrow = NarrowColumns(table, 0, (3, 4), keep=120)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
