@@ -43,8 +43,9 @@ def annotate_parallel(nlp: Any, model: str | None, texts: Iterable[str], *, batc
     jobs: Any = context.Queue()
     results: Any = context.Queue()
     _INHERITED = nlp
-    workers = [context.Process(target=_work, args=(jobs, results, model), daemon=True)
-               for _ in range(processes)]
+    workers = [context.Process(target=_work, args=(jobs, results, model), daemon=True,
+                               name=f"arcmark-ner-{n + 1}")
+               for n in range(processes)]
     try:
         for worker in workers:
             worker.start()

@@ -81,10 +81,12 @@ def test_an_error_in_a_worker_is_one_line(nlp):
 
 def test_a_killed_worker_stops_the_run(seed_text, nlp):
     """A worker killed mid-run is noticed: one ArcmarkError line, no process left behind."""
-    texts = [p for p in seed_text.split("\n\n") if p.strip()] * 20
+    texts = [p for p in seed_text.split("\n\n") if p.strip()] * 60
     results = annotate_parallel(nlp, None, texts, batch_size=1, processes=2)
     next(results)
-    os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+    # one of the run's own workers (other tests may leave children of their own about)
+    worker = next(p for p in multiprocessing.active_children() if p.name == "arcmark-ner-1")
+    os.kill(worker.pid, signal.SIGKILL)
     with pytest.raises(ArcmarkError, match="worker stopped"):
         list(results)
     assert multiprocessing.active_children() == []
