@@ -6,6 +6,8 @@ is refreshed from fresh summaries and emits only the row signals for what change
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import (
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from annotate.model import DOCUMENT_STATUSES, DocumentSummary
 from ui.common.table_model import (
-    RESIZE_PRECISION, NarrowColumns, ReadOnlyTableModel, style_list_table,
+    NarrowColumns, ReadOnlyTableModel, fit_columns, style_list_table,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -36,6 +38,14 @@ STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done", "cura
 SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
 STATUS_COLOUR = {"new": "#5f6b7a", "in_progress": "#a15c00", "done": "#1b7a3a",
                  "curated": "#1f6f8b"}
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # as the list's model's
+# the roles and values a frame asks for hundreds of times, as plain ints: comparing and
+# combining Qt's enums costs a Python call each
+_DISPLAY, _TOOLTIP = int(Qt.ItemDataRole.DisplayRole.value), int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGN, _FOREGROUND = (int(Qt.ItemDataRole.TextAlignmentRole.value),
+                       int(Qt.ItemDataRole.ForegroundRole.value))
+_FONT, _ID, _SORT = int(Qt.ItemDataRole.FontRole.value), int(ID_ROLE), int(SORT_ROLE)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 
 class DocumentListModel(ReadOnlyTableModel):
@@ -50,6 +60,7 @@ class DocumentListModel(ReadOnlyTableModel):
         self.id_column: list[int] = []
         self.statuses: list[str] = []
         self.folded_titles: list[str] = []
+        self.widest = (0, 0, 0)  # the largest entity, relation and review counts
         # a line about where a document came from (author, date, URL...), given by the reader
         self.describe: Callable[[int], str] | None = None
 
@@ -66,26 +77,33 @@ class DocumentListModel(ReadOnlyTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if not index.isValid():
             return None
-        doc = self._rows[self._ids[index.row()]]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        return self.data_at(index.row(), index.column(), role)
+
+    def data_at(self, row: int, col: int, role: int) -> object:
+        """`data()` of the cell at (`row`, `col`), without a model index: what the
+        filter model asks for each cell it paints."""
+        if not 0 <= row < len(self._ids) or not 0 <= col < len(COLUMNS):
+            return None
+        doc = self._rows[self._ids[row]]
+        role = int(role)
+        if role == _DISPLAY:
             return _display(doc, col)
-        if role == SORT_ROLE:
+        if role == _SORT:
             return sort_key(doc, col)
-        if role == ID_ROLE:
+        if role == _ID:
             return doc.id
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             about = self.describe(doc.id) if self.describe is not None else ""
             return _tooltip(doc) + (f"\n{about}" if about else "")
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+        if role == _ALIGN and col >= 2:
+            return _RIGHT
+        if role == _FOREGROUND and col == 1:
             return QBrush(QColor(STATUS_COLOUR.get(doc.status, "#000000")))
-        if role == Qt.ItemDataRole.ForegroundRole and col == 2 and doc.suggested_count:
+        if role == _FOREGROUND and col == 2 and doc.suggested_count:
             return QBrush(QColor(REVIEW_COLOUR))  # suggestions still to review
-        if role == Qt.ItemDataRole.FontRole and doc.id == self._current:
+        if role == _FONT and doc.id == self._current:
             font = QFont()
             font.setBold(True)
             return font
@@ -103,6 +121,9 @@ class DocumentListModel(ReadOnlyTableModel):
         self.id_column = list(self._ids)
         self.statuses = [d.status for d in docs]
         self.folded_titles = [d.title.casefold() for d in docs]
+        self.widest = (max((d.entity_count for d in docs), default=0),
+                       max((d.relation_count for d in docs), default=0),
+                       max((d.to_review for d in docs), default=0))
 
     def id_at(self, row: int) -> int:
         return self._ids[row]
@@ -200,10 +221,11 @@ class DocumentFilterModel(QAbstractProxyModel):
         super().__init__(parent)
         self._text = ""
         self._status: str | None = None
-        self._ids: frozenset[int] | None = None
+        self._ids: set[int] | frozenset[int] | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._rows: list[int] = []  # the source rows shown, in order
-        self._at: dict[int, int] = {}  # source row -> row here
+        # source row -> row here, made when first asked for (see `_row_here`)
+        self._at: dict[int, int] | None = None
         self._connections: list[object] = []
 
     # --- filters and order ------------------------------------------------------------------
@@ -219,7 +241,9 @@ class DocumentFilterModel(QAbstractProxyModel):
     def set_id_filter(self, ids: Iterable[int] | None) -> None:
         """Show only these documents (None: no such filter), on top of title and status:
         how corpus filters (by entity, label, annotator) narrow the list."""
-        self._ids = frozenset(ids) if ids is not None else None
+        # a set is taken as it is (the filters make a new one each time): copying
+        # 100,000 ids would cost as much as the rest of the change
+        self._ids = ids if isinstance(ids, (set, frozenset)) or ids is None else frozenset(ids)
         self._refilter()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -242,7 +266,10 @@ class DocumentFilterModel(QAbstractProxyModel):
             rows = [r for r in rows if statuses[r] == status]
         if self._ids is not None:
             ids, wanted = model.id_column, self._ids
-            rows = [r for r in rows if ids[r] in wanted]
+            if isinstance(rows, range):  # no filter before this one: test the ids at C speed
+                rows = list(itertools.compress(rows, map(wanted.__contains__, ids)))
+            else:
+                rows = [r for r in rows if ids[r] in wanted]
         if self._text:
             titles, text = model.folded_titles, self._text
             rows = [r for r in rows if text in titles[r]]
@@ -257,8 +284,20 @@ class DocumentFilterModel(QAbstractProxyModel):
     def _refilter(self) -> None:
         self.beginResetModel()
         self._rows = self._shown_rows()
-        self._at = {source: row for row, source in enumerate(self._rows)}
+        self._at = None
         self.endResetModel()
+
+    def _row_here(self, source: int) -> int | None:
+        """The row here showing source row `source`, None when it is filtered out. Rows in
+        the source's order are found by bisection; a sorted list's map is made once, when
+        first asked for (a filter change on 100,000 documents need not make it)."""
+        rows = self._rows
+        if self._sort is None:
+            at = bisect.bisect_left(rows, source)
+            return at if at < len(rows) and rows[at] == source else None
+        if self._at is None:
+            self._at = {row: here for here, row in enumerate(rows)}
+        return self._at.get(source)
 
     def source_rows(self) -> list[int]:
         """The source rows shown, in the order shown."""
@@ -282,7 +321,7 @@ class DocumentFilterModel(QAbstractProxyModel):
             self._connections.append((model.dataChanged, self._on_source_data_changed))
             model.dataChanged.connect(self._on_source_data_changed)
         self._rows = self._shown_rows()
-        self._at = {source: row for row, source in enumerate(self._rows)}
+        self._at = None
         self.endResetModel()
 
     def _on_source_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
@@ -296,10 +335,11 @@ class DocumentFilterModel(QAbstractProxyModel):
                 return docs[row] if docs is not None else model.summary(model.id_at(row))
 
             moved = self._sort is not None and (not roles or Qt.ItemDataRole.DisplayRole in roles)
-            if moved or any((r in self._at) != self._accepts(doc(r)) for r in changed):  # type: ignore[arg-type]
+            if moved or any((self._row_here(r) is not None) != self._accepts(doc(r))  # type: ignore[arg-type]
+                            for r in changed):
                 self._refilter()  # a row passes the filters now, or no longer, or moved
                 return
-        shown = [self._at[r] for r in changed if r in self._at]
+        shown = [here for here in map(self._row_here, changed) if here is not None]
         if shown:
             self.dataChanged.emit(self.index(min(shown), top_left.column()),
                                   self.index(max(shown), bottom_right.column()), roles)
@@ -330,8 +370,20 @@ class DocumentFilterModel(QAbstractProxyModel):
         return model.index(self._rows[index.row()], index.column())
 
     def mapFromSource(self, index: Index) -> QModelIndex:  # noqa: N802 (Qt override)
-        row = self._at.get(index.row()) if index.isValid() else None
+        row = self._row_here(index.row()) if index.isValid() else None
         return self.index(row, index.column()) if row is not None else QModelIndex()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """The source's data for the cell, asked without making a source index: a frame
+        of the list asks this hundreds of times."""
+        model = self.sourceModel()
+        row = index.row()
+        if not isinstance(model, DocumentListModel) or not 0 <= row < len(self._rows):
+            return super().data(index, role)
+        return model.data_at(self._rows[row], index.column(), role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -379,15 +431,33 @@ class DocumentListPanel(QWidget):
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # size columns to the rows in view (and a few more), not to every row: a long
-        # document has tens of thousands, and measuring them all costs seconds
-        header.setResizeContentsPrecision(RESIZE_PRECISION)
-        for col in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
+        # the other columns as wide as any status and the corpus's largest counts, worked
+        # out when the documents change (not by reading rows through the model at every
+        # layout pass, as ResizeToContents does: a filter of 100,000 documents would pay it)
+        self.fit_columns()
+        self.model.modelReset.connect(self.fit_columns)
+        self.model.dataChanged.connect(self._refit)
         # the Title keeps its room in a narrow panel: Review, then Rel., give way (the
         # tooltip still says them)
         self.narrow = NarrowColumns(table, 0, (3, 4), keep=120)
+
+    def fit_columns(self) -> None:
+        """Status, Ent., Rel. and Review as wide as their widest value can be (in bold:
+        the open document's row), measured from those words."""
+        self._fitted = self.model.widest
+        font = QFont(self.table.font())
+        font.setBold(True)
+        fit_columns(self.table, {1: STATUS_TEXT.values(),
+                                 **{col: [str(n)] for col, n in enumerate(self._fitted, 2)}},
+                    font=font)
+        narrow = getattr(self, "narrow", None)
+        if narrow is not None:  # the spare columns' widths changed: still room for them?
+            narrow.fit()
+
+    def _refit(self) -> None:
+        if self.model.widest != self._fitted:  # a count gained a digit, or lost one
+            self.fit_columns()
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
