@@ -6,6 +6,7 @@ import os
 import signal
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,38 @@ def test_ner_on_a_local_cluster_stores_what_one_process_stores(tmp_path, seed_te
     assert sum(e[1] == long_doc for e in content["entities"]) > 9 * 80  # every chunk annotated
     again = runner.invoke(main.cli, ["ner", "--db", str(db), "--dask", "local:2"])
     assert again.exit_code == 0 and "0 suggestions added" in again.output
+
+
+def _model_cache() -> tuple[int, int]:
+    """(hits, misses) of the model cache in the process that runs this."""
+    from annotate.nlp import load_model
+
+    info = load_model.cache_info()
+    return info.hits, info.misses
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_local_workers_start_with_the_model_the_command_loaded():
+    """On Linux a local cluster's workers are forked after the command loaded the model,
+    as `--processes` workers are: each one's plugin finds it in its cache instead of
+    loading it again, and so does a worker that replaces a killed one."""
+    from annotate.nlp import load_model
+
+    with cluster.dask_client("local:2", prepare=cluster.LoadOnce(load_model, None)) as client:
+        before = client.run(_model_cache)
+        assert len(before) == 2
+        assert all(hits >= 1 and misses == 1 for hits, misses in before.values()), before
+        victim = next(iter(client.run(os.getpid).values()))
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while True:
+            pids = set(client.run(os.getpid, on_error="ignore").values())
+            if len(pids) == 2 and victim not in pids:
+                break
+            assert time.monotonic() < deadline, "the killed worker was not replaced"
+            time.sleep(0.2)
+        after = client.run(_model_cache)
+        assert all(hits >= 1 and misses == 1 for hits, misses in after.values()), after
 
 
 @pytest.fixture
