@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from annotate.session import Session
 
 Key = tuple[str, str]  # (label, normalised text)
+# objects freed in one go when a large graph's working tables are dropped (see `release`)
+FREE_AT_ONCE = 5_000
 
 
 def normalise(text: str) -> str:
@@ -146,10 +148,7 @@ class ActorGraphBuilder:
         """Drop what was collected one actor at a time: freed all at once, the millions of
         ids of a large corpus hold Python's lock for most of a second, and a read off the
         GUI thread would freeze the window that long."""
-        for table in (self.documents, self.entity_ids, self.texts):
-            while table:
-                table.popitem()
-        self.edges.clear()
+        free_gradually(self.documents, self.entity_ids, self.texts, self.edges)
 
     def build(self) -> CorpusGraph:
         groups: dict[Key, list[Key]] = defaultdict(list)
@@ -194,8 +193,40 @@ class ActorGraphBuilder:
         edges = tuple(
             ActorEdge(a, b, label, label not in symmetric, len(ids), tuple(sorted(docs[key])),
                       tuple(sorted(ids)))
-            for key, ids in sorted(rels.items()) for a, b, label in (key,))
+            for key, ids in _in_key_order(rels) for a, b, label in (key,))
+        free_gradually(rels, docs)
         return edges, merged
+
+
+def free_gradually(*tables: dict[Any, Any] | list[Any]) -> None:
+    """Empty these dicts and lists a little at a time (an entry, or FREE_AT_ONCE list
+    items, per step), so Python can switch threads between steps: the working tables of
+    a large graph hold millions of objects, and freed in one go (as a function returns,
+    say) they keep Python's lock, and a window reading off its GUI thread stands still,
+    for most of a second."""
+    for table in tables:
+        if isinstance(table, dict):
+            while table:
+                table.popitem()
+        else:
+            while table:
+                del table[-FREE_AT_ONCE:]
+
+
+def _in_key_order(rels: dict[tuple[str, str, str], list[int]]
+                  ) -> list[tuple[tuple[str, str, str], list[int]]]:
+    """`sorted(rels.items())`, sorting numbers: tens of thousands of (source, target,
+    label) keys compared as tuples of strings keep Python's lock for a tenth of a second
+    in one C call (a window reading the graph off its GUI thread stands still that long);
+    each key's rank in the same order, worked out first, sorts in a few milliseconds."""
+    nodes = sorted({n for a, b, _ in rels for n in (a, b)})
+    labels = sorted({label for _, _, label in rels})
+    node_rank = {n: i for i, n in enumerate(nodes)}
+    label_rank = {label: i for i, label in enumerate(labels)}
+    width, depth = len(nodes), len(labels)
+    ranked = {(node_rank[a] * width + node_rank[b]) * depth + label_rank[label]: key
+              for key in rels for a, b, label in (key,)}
+    return [(ranked[rank], rels[ranked[rank]]) for rank in sorted(ranked)]
 
 
 def corpus_graph(corpus: Iterable[AnnotatedDocument], schema: Schema) -> CorpusGraph:

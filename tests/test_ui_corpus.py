@@ -166,7 +166,12 @@ def test_graph_node_click_lists_mentions_and_filters_apply(qtbot, example):
     graph.set_status("new")  # only the two short articles
     texts = {i.node.text for i in graph.view.graph_scene.node_items.values()}
     assert texts == {"Iran", "Turkey"}
-    assert all(isinstance(i, (NodeItem, EdgeItem)) for i in graph.view.graph_scene.items())
+    scene = graph.view.graph_scene
+    # nothing left of the graphs drawn before: the scene holds this one's items (and the
+    # parts they are drawn with) only
+    top = [i for i in scene.items() if i.parentItem() is None]
+    assert all(isinstance(i, (NodeItem, EdgeItem)) for i in top)
+    assert len(top) == len(scene.node_items) + len(scene.edge_items)
 
 
 def test_graph_and_statistics_follow_edits(qtbot, example):

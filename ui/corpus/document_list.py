@@ -60,7 +60,8 @@ class DocumentListModel(ReadOnlyTableModel):
         self.id_column: list[int] = []
         self.statuses: list[str] = []
         self.folded_titles: list[str] = []
-        self.widest = (0, 0, 0)  # the largest entity, relation and review counts
+        # the statuses there are, and the largest entity, relation and review counts
+        self.widest: tuple[frozenset[str], int, int, int] = (frozenset(), 0, 0, 0)
         # a line about where a document came from (author, date, URL...), given by the reader
         self.describe: Callable[[int], str] | None = None
 
@@ -121,7 +122,8 @@ class DocumentListModel(ReadOnlyTableModel):
         self.id_column = list(self._ids)
         self.statuses = [d.status for d in docs]
         self.folded_titles = [d.title.casefold() for d in docs]
-        self.widest = (max((d.entity_count for d in docs), default=0),
+        self.widest = (frozenset(self.statuses),
+                       max((d.entity_count for d in docs), default=0),
                        max((d.relation_count for d in docs), default=0),
                        max((d.to_review for d in docs), default=0))
 
@@ -443,20 +445,21 @@ class DocumentListPanel(QWidget):
         self.narrow = NarrowColumns(table, 0, (3, 4), keep=120)
 
     def fit_columns(self) -> None:
-        """Status, Ent., Rel. and Review as wide as their widest value can be (in bold:
+        """Status, Ent., Rel. and Review as wide as the widest value they hold (in bold:
         the open document's row), measured from those words."""
         self._fitted = self.model.widest
+        statuses, *counts = self._fitted
         font = QFont(self.table.font())
         font.setBold(True)
-        fit_columns(self.table, {1: STATUS_TEXT.values(),
-                                 **{col: [str(n)] for col, n in enumerate(self._fitted, 2)}},
+        fit_columns(self.table, {1: [STATUS_TEXT.get(s, s) for s in statuses],
+                                 **{col: [str(n)] for col, n in enumerate(counts, 2)}},
                     font=font)
         narrow = getattr(self, "narrow", None)
         if narrow is not None:  # the spare columns' widths changed: still room for them?
             narrow.fit()
 
     def _refit(self) -> None:
-        if self.model.widest != self._fitted:  # a count gained a digit, or lost one
+        if self.model.widest != self._fitted:  # a new status, a count with more digits...
             self.fit_columns()
 
     def _lay_out(self) -> None:

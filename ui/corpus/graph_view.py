@@ -16,11 +16,12 @@ from collections.abc import Iterator
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen,
-    QPolygonF, QWheelEvent,
+    QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QTransform,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QGraphicsItem, QGraphicsScene, QGraphicsView, QStyleOptionGraphicsItem, QWidget,
+    QAbstractGraphicsShapeItem, QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem,
+    QGraphicsPolygonItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QWidget,
 )
 
 from annotate.corpus_graph import ActorEdge, ActorNode, CorpusGraph
@@ -48,15 +49,77 @@ def readable_scale(lod: float) -> float:
     return min(max(1.0, READABLE_ZOOM / max(lod, 1e-6)), MAX_TEXT_SCALE)
 
 
-class NodeItem(QGraphicsItem):
+def lod_of(transform: QTransform) -> float:
+    """The level of detail (zoom) a view's transform draws at, as Qt's items see it."""
+    return math.sqrt(abs(transform.m11() * transform.m22() - transform.m12() * transform.m21()))
+
+
+class _Unhit:
+    """Mixin for the parts an item is drawn with (disc, curve, arrow head, name plate):
+    never hit by the mouse, so clicks, hovers, tooltips and `itemAt` find the item
+    itself. Only hit tests ask for the shape; painting never calls into Python."""
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()
+
+
+class _Curve(_Unhit, QGraphicsPathItem):
+    pass
+
+
+class _Polygon(_Unhit, QGraphicsPolygonItem):
+    pass
+
+
+class _Disc(_Unhit, QGraphicsEllipseItem):
+    pass
+
+
+class _Text(_Unhit, QGraphicsSimpleTextItem):
+    pass
+
+
+def _part(part: QAbstractGraphicsShapeItem | QGraphicsSimpleTextItem, parent: QGraphicsItem
+          ) -> None:
+    part.setParentItem(parent)
+    part.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+
+def _plate(parent: QGraphicsItem, rect: QRectF, radius: float, fill: QColor, border: QPen,
+           text: str, font: QFont, ink: QColor) -> _Curve:
+    """A rounded plate with `text` centred on it: a name, or an edge's label."""
+    path = QPainterPath()
+    path.addRoundedRect(rect, radius, radius)
+    plate = _Curve(path)
+    plate.setBrush(fill)
+    plate.setPen(border)
+    _part(plate, parent)
+    words = _Text(text)
+    words.setFont(font)
+    words.setBrush(ink)
+    _part(words, plate)
+    size = words.boundingRect()
+    words.setPos(rect.center().x() - size.width() / 2, rect.center().y() - size.height() / 2)
+    return plate
+
+
+class NodeItem(QGraphicsEllipseItem):
+    """An actor: a disc (the item's own ellipse is only where it is hit; the disc and its
+    name are parts drawn by Qt, so a thousand actors repaint without a Python call each).
+    The name shows when it is large enough to read and clear of other discs, when the
+    actor is selected or under the pointer, and always for the best-known actors."""
+
     def __init__(self, node: ActorNode, colour: str, named: bool, font: QFont,
                  unit: float = UNIT) -> None:
-        super().__init__()
-        self.node = node
         self.radius = node_radius(node.mentions) * max(min(unit / UNIT, 1.0), 0.75)
+        hit = self.radius + 2
+        super().__init__(-hit, -hit, 2 * hit, 2 * hit)
+        self.node = node
         self.colour = QColor(colour)
         self.named = named
         self.font = font
+        self.setPen(Qt.PenStyle.NoPen)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(NODE_Z + (1 if named else 0))
         self.setAcceptHoverEvents(True)
@@ -72,56 +135,65 @@ class NodeItem(QGraphicsItem):
         self.label_width = metrics.horizontalAdvance(self.name)
         self.label_height = metrics.height()
         self.crowded = False  # its name would cover another disc: shown on hover or zoom
+        self.hovered = False
+        r = self.radius
+        self.disc = _Disc(-r, -r, 2 * r, 2 * r)
+        self.disc.setBrush(QBrush(self.colour))
+        _part(self.disc, self)
+        self._plate: _Curve | None = None  # the name, made when first shown
+        self._paint_state()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        r = self.radius + 3
-        half = max((self.label_width / 2 + 4) * MAX_TEXT_SCALE, r)
-        return QRectF(-half, -r, 2 * half, 2 * r + (self.label_height + 6) * MAX_TEXT_SCALE)
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addEllipse(QPointF(0, 0), self.radius + 2, self.radius + 2)
-        return path
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        selected = self.isSelected()
-        painter.setPen(QPen(SELECTED if selected else self.colour.darker(160),
-                            3.0 if selected else 1.2))
-        painter.setBrush(QBrush(self.colour))
-        painter.drawEllipse(QPointF(0, 0), self.radius, self.radius)
+    def name_shown(self, lod: float) -> bool:
         readable = self.named or lod * self.radius > 11 or lod > 1.4
-        if selected or self.isUnderMouse() or (readable and not self.crowded) or lod > 2.5:
-            painter.save()
-            self._paint_name(painter, readable_scale(lod))
-            painter.restore()
+        return (self.isSelected() or self.hovered or (readable and not self.crowded)
+                or lod > 2.5)
 
-    def _paint_name(self, painter: QPainter, scale: float) -> None:
-        painter.setFont(self.font)
-        painter.translate(0, self.radius + 3)
-        painter.scale(scale, scale)
-        rect = QRectF(-self.label_width / 2 - 3, 0, self.label_width + 6, self.label_height)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 215))  # a light plate keeps names readable
-        painter.drawRoundedRect(rect, 3, 3)
-        painter.setPen(QColor("#111827"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.name)
+    def show_name(self, lod: float) -> None:
+        """Show or hide the name for zoom `lod` (enlarged when zoomed out, to stay legible)."""
+        shown = self.name_shown(lod)
+        if shown and self._plate is None:
+            rect = QRectF(-self.label_width / 2 - 3, 0, self.label_width + 6, self.label_height)
+            self._plate = _plate(self, rect, 3, QColor(255, 255, 255, 215),
+                                 QPen(Qt.PenStyle.NoPen), self.name, self.font,
+                                 QColor("#111827"))
+            self._plate.setPos(0, self.radius + 3)
+        if self._plate is not None:
+            self._plate.setVisible(shown)
+            if shown:
+                self._plate.setScale(readable_scale(lod))
+
+    def _paint_state(self) -> None:
+        selected = self.isSelected()
+        self.disc.setPen(QPen(SELECTED if selected else self.colour.darker(160),
+                              3.0 if selected else 1.2))
 
     def name_rect(self) -> QRectF:
         """Where the name's plate sits, unscaled, in scene coordinates."""
         return QRectF(self.pos().x() - self.label_width / 2 - 3, self.pos().y() + self.radius + 3,
                       self.label_width + 6, self.label_height)
 
+    def itemChange(self, change, value):  # noqa: N802 (Qt override)
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._paint_state()
+            self.show_name(_zoom(self))
+        return super().itemChange(change, value)
+
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.update()
+        self.hovered = True
+        self.show_name(_zoom(self))
 
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.update()
+        self.hovered = False
+        self.show_name(_zoom(self))
 
 
-class EdgeItem(QGraphicsItem):
-    """A line (or a bent curve, for parallel edges) from one disc's rim to the other's."""
+class EdgeItem(QGraphicsPathItem):
+    """A line (or a bent curve, for parallel edges) from one disc's rim to the other's.
+
+    The item's own path, with a wide pen, is only where it is hit (never painted): the
+    curve, its arrow head and its label are parts drawn by Qt. The label shows on small
+    graphs when zoomed in enough, on any graph when zoomed in further, and when the edge
+    is selected or under the pointer."""
 
     def __init__(self, edge: ActorEdge, source: NodeItem, target: NodeItem, colour: str,
                  bend: float, font: QFont, show_label: bool) -> None:
@@ -131,12 +203,25 @@ class EdgeItem(QGraphicsItem):
         self.width = edge_width(edge.count)
         self.font = font
         self.show_label = show_label
+        self.hovered = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)  # a hovered edge shows its label
         self.setZValue(EDGE_Z)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.text = f"{edge.label} ×{edge.count}" if edge.count > 1 else edge.label
         self._geometry(source, target, bend)
+        self.setPath(self.path)
+        self.setPen(QPen(Qt.GlobalColor.transparent, max(self.width + 6, 9)))  # hit area
+        self.curve = _Curve(self.path)
+        _part(self.curve, self)
+        self.arrow: _Polygon | None = None
+        if edge.directed:
+            self.arrow = _Polygon(self._arrow_head())
+            self.arrow.setPen(QPen(Qt.PenStyle.NoPen))
+            _part(self.arrow, self)
+        self._label: _Curve | None = None  # made when first shown
+        self._paint_state()
         arrow = "→" if edge.directed else "—"
         self.setToolTip(f"{source.node.text} {arrow} {target.node.text}\n{edge.label}: "
                         f"{edge.count} relation{'s' * (edge.count != 1)} in "
@@ -154,66 +239,73 @@ class EdgeItem(QGraphicsItem):
         self.path.quadTo(control, end)
         self.mid = self.path.pointAtPercent(0.5)
         self.end, self.end_angle = end, math.atan2(end.y() - control.y(), end.x() - control.x())
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(self.width + 6, 9))
-        self._shape = stroker.createStroke(self.path)
-        self._bounds = self._shape.boundingRect().adjusted(-150, -30, 150, 30)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._bounds
-
-    def itemChange(self, change, value):  # noqa: N802 (Qt override)
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.setZValue(SELECTED_Z if value else EDGE_Z)  # its label above the discs
-        return super().itemChange(change, value)
-
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.update()
-
-    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.update()
-
-    def shape(self) -> QPainterPath:
-        return self._shape
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
-        selected = self.isSelected()
-        colour = SELECTED if selected else self.colour
-        pen = QPen(colour, self.width + (1.5 if selected else 0))
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path)
-        if self.edge.directed:
-            self._paint_arrow(painter, colour)
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if selected or self.isUnderMouse() or (self.show_label and lod > 0.95) or lod > 1.6:
-            painter.save()
-            self._paint_label(painter, colour, readable_scale(lod))
-            painter.restore()
-
-    def _paint_arrow(self, painter: QPainter, colour: QColor) -> None:
+    def _arrow_head(self) -> QPolygonF:
         size = 7 + self.width * 1.6
         tip, angle = self.end, self.end_angle
         left = tip - QPointF(math.cos(angle - 0.45), math.sin(angle - 0.45)) * size
         right = tip - QPointF(math.cos(angle + 0.45), math.sin(angle + 0.45)) * size
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawPolygon(QPolygonF([tip, left, right]))
+        return QPolygonF([tip, left, right])
 
-    def _paint_label(self, painter: QPainter, colour: QColor, scale: float) -> None:
-        painter.setFont(self.font)
-        metrics = QFontMetricsF(self.font)
-        w, h = metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
-        painter.translate(self.mid)
-        painter.scale(scale, scale)
-        rect = QRectF(-w / 2, -h / 2, w, h)
-        painter.setPen(QPen(colour, 1))
-        painter.setBrush(QColor(255, 255, 255, 235))
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(colour.darker(140))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.text)
+    def _paint_state(self) -> None:
+        selected = self.isSelected()
+        colour = SELECTED if selected else self.colour
+        pen = QPen(colour, self.width + (1.5 if selected else 0))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.curve.setPen(pen)
+        if self.arrow is not None:
+            self.arrow.setBrush(colour)
+        if self._label is not None:  # its colours follow the edge's
+            self._label.setPen(QPen(colour, 1))
+            for words in self._label.childItems():
+                words.setBrush(colour.darker(140))  # type: ignore[attr-defined]
+
+    def place_label(self, point: QPointF) -> None:
+        """Where the label sits (its middle), on the curve."""
+        self.mid = point
+        if self._label is not None:
+            self._label.setPos(point)
+
+    def label_shown(self, lod: float) -> bool:
+        return (self.isSelected() or self.hovered or (self.show_label and lod > 0.95)
+                or lod > 1.6)
+
+    def show_label_for(self, lod: float) -> None:
+        """Show or hide the label for zoom `lod` (enlarged when zoomed out)."""
+        shown = self.label_shown(lod)
+        if shown and self._label is None:
+            colour = SELECTED if self.isSelected() else self.colour
+            metrics = QFontMetricsF(self.font)
+            w, h = metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
+            self._label = _plate(self, QRectF(-w / 2, -h / 2, w, h), 4,
+                                 QColor(255, 255, 255, 235), QPen(colour, 1), self.text,
+                                 self.font, colour.darker(140))
+            self._label.setPos(self.mid)
+        if self._label is not None:
+            self._label.setVisible(shown)
+            if shown:
+                self._label.setScale(readable_scale(lod))
+
+    def itemChange(self, change, value):  # noqa: N802 (Qt override)
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.setZValue(SELECTED_Z if value else EDGE_Z)  # its label above the discs
+            self._paint_state()
+            self.show_label_for(_zoom(self))
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.hovered = True
+        self.show_label_for(_zoom(self))
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.hovered = False
+        self.show_label_for(_zoom(self))
+
+
+def _zoom(item: QGraphicsItem) -> float:
+    """The zoom the item's scene is shown at (1 outside a GraphScene)."""
+    scene = item.scene()
+    return scene.zoom if isinstance(scene, GraphScene) else 1.0
 
 
 def _towards(centre: QPointF, towards: QPointF, distance: float) -> QPointF:
@@ -233,6 +325,16 @@ class GraphScene(QGraphicsScene):
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: list[EdgeItem] = []
         self.graph = CorpusGraph()
+        self.zoom = 1.0  # the level of detail the view draws at (see `set_zoom`)
+
+    def set_zoom(self, lod: float) -> None:
+        """The view zoomed to `lod`: names and edge labels shown or hidden, and scaled, for
+        it (once per zoom, not at every paint)."""
+        self.zoom = lod
+        for node in self.node_items.values():
+            node.show_name(lod)
+        for edge in self.edge_items:
+            edge.show_label_for(lod)
 
     def set_graph(self, graph: CorpusGraph, positions: dict[str, tuple[float, float]],
                   node_colours: dict[str, str], edge_colours: dict[str, str],
@@ -273,6 +375,7 @@ class GraphScene(QGraphicsScene):
         if show_labels:  # edge labels are drawn for small graphs only
             self._place_edge_labels()
         self.setSceneRect(self._drawing_rect())
+        self.set_zoom(self.zoom)
 
     def _settle_names(self, step: int = 10**9) -> Iterator[None]:
         """A name whose plate would cover another disc is drawn only on hover or zoom
@@ -302,7 +405,7 @@ class GraphScene(QGraphicsScene):
                 point = item.path.pointAtPercent(t)
                 rect = QRectF(point.x() - w / 2, point.y() - h / 2, w, h)
                 if not any(rect.intersects(r) for r in discs + placed):
-                    item.mid = point
+                    item.place_label(point)
                     placed.append(rect)
                     break
 
@@ -484,6 +587,7 @@ class GraphView(QGraphicsView):
                 self.resetTransform()
                 self.scale(1.6, 1.6)
                 self.centerOn(rect.center())
+        self.graph_scene.set_zoom(lod_of(self.transform()))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
@@ -496,6 +600,7 @@ class GraphView(QGraphicsView):
         scale = self.transform().m11() * factor
         if 0.05 < scale < 8:
             self.scale(factor, factor)
+            self.graph_scene.set_zoom(lod_of(self.transform()))
         event.accept()
 
     def select_node(self, node_id: str) -> None:
