@@ -405,3 +405,59 @@ print(json.dumps(sorted(m for m in set(sys.modules) - before if m.split(".")[0] 
                          timeout=120, env={**_env(tmp_path), "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_corpus_views_are_imported_and_built_ahead(tmp_path, session):
+    """Once the window has shown its document, the Graph and Statistics views' modules
+    (numpy and networkx under them) are imported by a background thread, then their
+    panels are built hidden with nothing read: the first opening of either tab neither
+    imports nor builds on the GUI thread, and still reads what the store holds then."""
+    _one_document(session)
+    code = """
+import sys, threading, time
+from ui.shell.app import application, open_session
+from ui.shell.main_window import MainWindow
+from ui.shell import warmup
+from ui.shell.window_frame import GRAPH_TAB
+
+app = application()
+window = MainWindow()
+window.show()
+window.attach(open_session(sys.argv[1], None))
+importers = set()
+real_import = warmup.importlib.import_module
+
+def import_module(name):
+    importers.add(threading.current_thread() is threading.main_thread())
+    return real_import(name)
+
+warmup.importlib.import_module = import_module
+corpus = window.corpus_ui
+before = [m for m in warmup.MODULES if m in sys.modules]
+deadline = time.monotonic() + 60
+while (corpus._stats is None or corpus._graph is None) and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+print("before", sorted(before))
+print("after", sorted(m for m in warmup.MODULES if m not in sys.modules))
+print("main thread imported", sorted(importers))
+print("built", corpus._stats is not None, corpus._graph is not None,
+      "read", len(corpus.graph.full.nodes), corpus.tabs.currentIndex())
+window.tabs.setCurrentIndex(GRAPH_TAB)
+deadline = time.monotonic() + 60
+while not corpus.graph.full.nodes and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+print("opened", sorted(n.text for n in corpus.graph.full.nodes))
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(session.store.path)], cwd=ROOT,
+                         timeout=120, capture_output=True, text=True,
+                         env={**_env(tmp_path), "QT_QPA_PLATFORM": "offscreen",
+                              "ARCMARK_ANNOTATOR": "tester"})
+    lines = out.stdout.splitlines()
+    assert lines and lines[0].startswith("before"), out.stderr
+    assert "numpy" not in lines[0] and "ui.corpus.stats_panel" not in lines[0], out.stdout
+    assert lines[1] == "after []", out.stderr
+    assert lines[2] == "main thread imported [False]", out.stdout
+    assert lines[3] == "built True True read 0 0", out.stdout  # built, nothing read yet
+    assert lines[4] == "opened ['Russia', 'Turkey']", out.stdout

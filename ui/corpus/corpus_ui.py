@@ -104,6 +104,14 @@ class CorpusUi(QObject):
             self.frame.fill_page(STATS_TAB, self._stats)
         return self._stats
 
+    def prepare_views(self) -> None:
+        """Build the Statistics and Graph panels ahead, hidden and with nothing read, one
+        per turn of the event loop (the window's warm-up calls this once it is idle):
+        opening either tab then only shows it and starts its reads."""
+        if self.frame.isVisible():
+            QTimer.singleShot(0, self.frame, lambda: self.stats)
+            QTimer.singleShot(40, self.frame, lambda: self.graph)
+
     def _on_search_dock_visibility_changed(self, visible: bool) -> None:
         if visible:
             _ = self.search_panel

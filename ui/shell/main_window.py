@@ -23,6 +23,7 @@ from PySide6.QtGui import QCloseEvent, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from ui.shell.errors import first_line, report_failure, show_user_error, user_errors
+from ui.shell.warmup import warm_up_later
 from ui.shell.window_frame import DOCUMENT_TAB, WindowFrame
 
 UNDO_TEXT_PX = 150  # the toolbar's Undo/Redo texts are elided to this width,
@@ -681,6 +682,8 @@ class MainWindow(WindowFrame):
         if self.session is None:
             return  # attach() comes back here once the document is shown
         self.view.verticalScrollBar().setValue(0)
+        # the corpus views' modules imported, and their panels built, before first opened
+        warm_up_later(self, then=self.corpus_ui.prepare_views)
         focus = QApplication.focusWidget()
         if focus is None or focus in self.key_widgets():
             # start in the document list: single keys there only move, never edit
