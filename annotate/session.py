@@ -143,9 +143,13 @@ class Session:
     def entities(self, doc_id: int) -> list[Entity]:
         """The entities the document view shows: of a document with several layers, those
         of the chosen layer and the model suggestions."""
+        if self.shown_layer == layers.ALL:  # all of them: the relations need not be read
+            return self.all_entities(doc_id)
         return self._shown(doc_id)[0]
 
     def relations(self, doc_id: int) -> list[Relation]:
+        if self.shown_layer == layers.ALL:  # nor the entities (30,000 in a long document)
+            return self.all_relations(doc_id)
         return self._shown(doc_id)[1]
 
     def _shown(self, doc_id: int) -> tuple[list[Entity], list[Relation]]:

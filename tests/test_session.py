@@ -252,3 +252,20 @@ def test_import_is_all_or_nothing(session):
     with pytest.raises(ValidationError, match="outside the text"):
         session.import_records([good, bad], source="mixed.jsonl")
     assert session.documents() == []
+
+
+def test_a_single_layer_document_reads_each_table_once(session, doc, monkeypatch):
+    """Outside a team store the document view's entities and relations are each one read
+    of their own table: a long document's 30,000 entities are not read a second time to
+    answer for its relations (that doubled the memory the window peaked at)."""
+    a = session.add_entity(doc, *span("Russia"), "GPE").entities[0]
+    b = session.add_entity(doc, *span("Turkey"), "GPE").entities[0]
+    session.add_relation(a, b, "ALLY_OF")
+    reads: list[str] = []
+    for name in ("all_entities", "all_relations"):
+        real = getattr(session, name)
+        monkeypatch.setattr(session, name,
+                            lambda doc_id, real=real, name=name: reads.append(name) or real(doc_id))
+    assert [e.id for e in session.entities(doc)] == [a, b]
+    assert [(r.head_id, r.tail_id) for r in session.relations(doc)] == [(a, b)]
+    assert reads == ["all_entities", "all_relations"]
