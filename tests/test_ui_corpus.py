@@ -234,3 +234,53 @@ def test_document_panels_step_aside_for_corpus_views_and_come_back(qtbot, exampl
     corpus.actions["graph"].trigger()
     window.close()  # the saved layout keeps the document's panels
     assert not window.entity_dock.isHidden()
+
+
+def _grid_graph(side: int):
+    """`side` × `side` actors in a grid, each linked to its right-hand neighbour."""
+    from annotate.corpus_graph import ActorEdge, ActorNode, CorpusGraph
+
+    nodes = tuple(ActorNode(f"n{i + 1}", f"Actor {i + 1}", "ORG", ("ORG",), 1, (1,), (i,),
+                            (f"Actor {i + 1}",)) for i in range(side * side))
+    edges = tuple(ActorEdge(f"n{i + 1}", f"n{i + 2}", "ALLY_OF", False, 1, (1,), (i,))
+                  for i in range(side * side) if (i + 1) % side)
+    positions = {f"n{i + 1}": (float(i % side) * 2, float(i // side) * 2)
+                 for i in range(side * side)}
+    return CorpusGraph(nodes, edges), positions
+
+
+def test_graph_labels_are_made_where_the_view_looks_and_follow_the_zoom(qtbot):
+    """Zoomed in on a large graph, edge labels are made for the edges in view only (making
+    them all at once stalled the window); scrolling brings the others theirs; zoomed out,
+    the labels hide and the names shrink back."""
+    from PySide6.QtGui import QFont
+
+    from ui.corpus.graph_view import GraphView, lod_of
+
+    view = GraphView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    graph, positions = _grid_graph(20)  # 400 actors, 380 links: labels only when zoomed in
+    view.graph_scene.set_graph(graph, positions, {"ORG": "#4477aa"}, {"ALLY_OF": "#228833"},
+                               QFont())
+    view.fit()
+    edges = view.graph_scene.edge_items
+    assert lod_of(view.transform()) < 1.6 and not any(e._label for e in edges)
+    view.resetTransform()
+    view.scale(2.0, 2.0)
+    view.centerOn(edges[0].mid)
+    view.graph_scene.set_zoom(lod_of(view.transform()), view.visible_area())
+    area = view.visible_area()
+    made = [e for e in edges if e._label is not None]
+    assert made and len(made) < len(edges) // 4
+    assert all(area.intersects(e.sceneBoundingRect()) for e in made)
+    assert all(e._label.isVisible() for e in made)
+    far = edges[-1]
+    assert far._label is None
+    view.centerOn(far.mid)  # scrolled there: its label is made now
+    assert far._label is not None and far._label.isVisible()
+    view.resetTransform()
+    view.scale(0.5, 0.5)
+    view.graph_scene.set_zoom(lod_of(view.transform()), view.visible_area())
+    assert not any(e._label.isVisible() for e in edges if e._label is not None)

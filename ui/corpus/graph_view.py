@@ -148,9 +148,13 @@ class NodeItem(QGraphicsEllipseItem):
         return (self.isSelected() or self.hovered or (readable and not self.crowded)
                 or lod > 2.5)
 
-    def show_name(self, lod: float) -> None:
-        """Show or hide the name for zoom `lod` (enlarged when zoomed out, to stay legible)."""
+    def show_name(self, lod: float, make: bool = True) -> bool:
+        """Show or hide the name for zoom `lod` (enlarged when zoomed out, to stay legible);
+        without `make`, a name not made yet is left for when the actor comes into view.
+        Whether it is so left."""
         shown = self.name_shown(lod)
+        if shown and self._plate is None and not make:
+            return True
         if shown and self._plate is None:
             rect = QRectF(-self.label_width / 2 - 3, 0, self.label_width + 6, self.label_height)
             self._plate = _plate(self, rect, 3, QColor(255, 255, 255, 215),
@@ -161,6 +165,7 @@ class NodeItem(QGraphicsEllipseItem):
             self._plate.setVisible(shown)
             if shown:
                 self._plate.setScale(readable_scale(lod))
+        return False
 
     def _paint_state(self) -> None:
         selected = self.isSelected()
@@ -270,9 +275,13 @@ class EdgeItem(QGraphicsPathItem):
         return (self.isSelected() or self.hovered or (self.show_label and lod > 0.95)
                 or lod > 1.6)
 
-    def show_label_for(self, lod: float) -> None:
-        """Show or hide the label for zoom `lod` (enlarged when zoomed out)."""
+    def show_label_for(self, lod: float, make: bool = True) -> bool:
+        """Show or hide the label for zoom `lod` (enlarged when zoomed out); without `make`,
+        a label not made yet is left for when the edge comes into view. Whether it is so
+        left."""
         shown = self.label_shown(lod)
+        if shown and self._label is None and not make:
+            return True
         if shown and self._label is None:
             colour = SELECTED if self.isSelected() else self.colour
             metrics = QFontMetricsF(self.font)
@@ -285,6 +294,7 @@ class EdgeItem(QGraphicsPathItem):
             self._label.setVisible(shown)
             if shown:
                 self._label.setScale(readable_scale(lod))
+        return False
 
     def itemChange(self, change, value):  # noqa: N802 (Qt override)
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
@@ -326,15 +336,33 @@ class GraphScene(QGraphicsScene):
         self.edge_items: list[EdgeItem] = []
         self.graph = CorpusGraph()
         self.zoom = 1.0  # the level of detail the view draws at (see `set_zoom`)
+        self._unmade: list[NodeItem | EdgeItem] = []  # names and labels due out of view
 
-    def set_zoom(self, lod: float) -> None:
+    def set_zoom(self, lod: float, area: QRectF | None = None) -> None:
         """The view zoomed to `lod`: names and edge labels shown or hidden, and scaled, for
-        it (once per zoom, not at every paint)."""
+        it (once per zoom, not at every paint). Given the `area` in view, the names and
+        labels not made yet are made only there (1,500 edge labels made at once stall the
+        window a tenth of a second): `reveal` makes the others as they come into view."""
         self.zoom = lod
-        for node in self.node_items.values():
-            node.show_name(lod)
-        for edge in self.edge_items:
-            edge.show_label_for(lod)
+        make = area is None
+        self._unmade = [n for n in self.node_items.values() if n.show_name(lod, make)]
+        self._unmade += [e for e in self.edge_items if e.show_label_for(lod, make)]
+        if area is not None:
+            self.reveal(area)
+
+    def reveal(self, area: QRectF) -> None:
+        """Make the names and labels due at this zoom of the actors and edges in `area`."""
+        if not self._unmade:
+            return
+        left: list[NodeItem | EdgeItem] = []
+        for item in self._unmade:
+            if not area.intersects(item.sceneBoundingRect()):
+                left.append(item)
+            elif isinstance(item, NodeItem):
+                item.show_name(self.zoom)
+            else:
+                item.show_label_for(self.zoom)
+        self._unmade = left
 
     def set_graph(self, graph: CorpusGraph, positions: dict[str, tuple[float, float]],
                   node_colours: dict[str, str], edge_colours: dict[str, str],
@@ -349,6 +377,7 @@ class GraphScene(QGraphicsScene):
         """`set_graph` a few items at a time: each `next()` adds up to `step` items, so the
         event loop runs between them while a large graph is drawn."""
         self.clear()
+        self._unmade = []
         self.graph = graph
         self.node_items, self.edge_items = {}, []
         small = QFont(font)
@@ -587,7 +616,16 @@ class GraphView(QGraphicsView):
                 self.resetTransform()
                 self.scale(1.6, 1.6)
                 self.centerOn(rect.center())
-        self.graph_scene.set_zoom(lod_of(self.transform()))
+        self.graph_scene.set_zoom(lod_of(self.transform()), self.visible_area())
+
+    def visible_area(self) -> QRectF:
+        """The part of the scene in view."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt override)
+        super().scrollContentsBy(dx, dy)
+        if math.isclose(lod_of(self.transform()), self.graph_scene.zoom):  # not mid-zoom
+            self.graph_scene.reveal(self.visible_area())  # what comes into view: its labels
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
@@ -600,7 +638,7 @@ class GraphView(QGraphicsView):
         scale = self.transform().m11() * factor
         if 0.05 < scale < 8:
             self.scale(factor, factor)
-            self.graph_scene.set_zoom(lod_of(self.transform()))
+            self.graph_scene.set_zoom(lod_of(self.transform()), self.visible_area())
         event.accept()
 
     def select_node(self, node_id: str) -> None:
