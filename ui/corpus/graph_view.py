@@ -103,7 +103,55 @@ def _plate(parent: QGraphicsItem, rect: QRectF, radius: float, fill: QColor, bor
     return plate
 
 
-class NodeItem(QGraphicsEllipseItem):
+class _ZoomText:
+    """Mixin for an item with a text shown at some zooms only (an actor's name, an edge's
+    label): made the first time it is due, then shown, hidden and scaled (to stay legible
+    zoomed out) as the zoom changes, and shown while the item is selected or under the
+    pointer. Subclasses say when it is due (`text_due`), make it (`_make_text`) and
+    restyle themselves when selected (`_selection_changed`)."""
+
+    hovered = False
+    _label: _Curve | None = None
+
+    def text_due(self, lod: float) -> bool:
+        raise NotImplementedError
+
+    def _make_text(self) -> _Curve:
+        raise NotImplementedError
+
+    def _selection_changed(self, selected: bool) -> None:
+        raise NotImplementedError
+
+    def show_text(self, lod: float, make: bool = True) -> bool:
+        """Show or hide the text for zoom `lod`; without `make`, a text not made yet is
+        left for when the item comes into view. Whether it is so left."""
+        shown = self.text_due(lod)
+        if shown and self._label is None:
+            if not make:
+                return True
+            self._label = self._make_text()
+        if self._label is not None:
+            self._label.setVisible(shown)
+            if shown:
+                self._label.setScale(readable_scale(lod))
+        return False
+
+    def itemChange(self, change, value):  # noqa: N802 (Qt override)
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._selection_changed(bool(value))
+            self.show_text(_zoom(self))  # type: ignore[arg-type]
+        return super().itemChange(change, value)  # type: ignore[misc]
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.hovered = True
+        self.show_text(_zoom(self))  # type: ignore[arg-type]
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.hovered = False
+        self.show_text(_zoom(self))  # type: ignore[arg-type]
+
+
+class NodeItem(_ZoomText, QGraphicsEllipseItem):
     """An actor: a disc (the item's own ellipse is only where it is hit; the disc and its
     name are parts drawn by Qt, so a thousand actors repaint without a Python call each).
     The name shows when it is large enough to read and clear of other discs, when the
@@ -135,40 +183,25 @@ class NodeItem(QGraphicsEllipseItem):
         self.label_width = metrics.horizontalAdvance(self.name)
         self.label_height = metrics.height()
         self.crowded = False  # its name would cover another disc: shown on hover or zoom
-        self.hovered = False
         r = self.radius
         self.disc = _Disc(-r, -r, 2 * r, 2 * r)
         self.disc.setBrush(QBrush(self.colour))
         _part(self.disc, self)
-        self._plate: _Curve | None = None  # the name, made when first shown
-        self._paint_state()
+        self._selection_changed(False)
 
-    def name_shown(self, lod: float) -> bool:
+    def text_due(self, lod: float) -> bool:
         readable = self.named or lod * self.radius > 11 or lod > 1.4
         return (self.isSelected() or self.hovered or (readable and not self.crowded)
                 or lod > 2.5)
 
-    def show_name(self, lod: float, make: bool = True) -> bool:
-        """Show or hide the name for zoom `lod` (enlarged when zoomed out, to stay legible);
-        without `make`, a name not made yet is left for when the actor comes into view.
-        Whether it is so left."""
-        shown = self.name_shown(lod)
-        if shown and self._plate is None and not make:
-            return True
-        if shown and self._plate is None:
-            rect = QRectF(-self.label_width / 2 - 3, 0, self.label_width + 6, self.label_height)
-            self._plate = _plate(self, rect, 3, QColor(255, 255, 255, 215),
-                                 QPen(Qt.PenStyle.NoPen), self.name, self.font,
-                                 QColor("#111827"))
-            self._plate.setPos(0, self.radius + 3)
-        if self._plate is not None:
-            self._plate.setVisible(shown)
-            if shown:
-                self._plate.setScale(readable_scale(lod))
-        return False
+    def _make_text(self) -> _Curve:
+        rect = QRectF(-self.label_width / 2 - 3, 0, self.label_width + 6, self.label_height)
+        name = _plate(self, rect, 3, QColor(255, 255, 255, 215), QPen(Qt.PenStyle.NoPen),
+                      self.name, self.font, QColor("#111827"))
+        name.setPos(0, self.radius + 3)
+        return name
 
-    def _paint_state(self) -> None:
-        selected = self.isSelected()
+    def _selection_changed(self, selected: bool) -> None:
         self.disc.setPen(QPen(SELECTED if selected else self.colour.darker(160),
                               3.0 if selected else 1.2))
 
@@ -177,22 +210,8 @@ class NodeItem(QGraphicsEllipseItem):
         return QRectF(self.pos().x() - self.label_width / 2 - 3, self.pos().y() + self.radius + 3,
                       self.label_width + 6, self.label_height)
 
-    def itemChange(self, change, value):  # noqa: N802 (Qt override)
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self._paint_state()
-            self.show_name(_zoom(self))
-        return super().itemChange(change, value)
 
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.hovered = True
-        self.show_name(_zoom(self))
-
-    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.hovered = False
-        self.show_name(_zoom(self))
-
-
-class EdgeItem(QGraphicsPathItem):
+class EdgeItem(_ZoomText, QGraphicsPathItem):
     """A line (or a bent curve, for parallel edges) from one disc's rim to the other's.
 
     The item's own path, with a wide pen, is only where it is hit (never painted): the
@@ -208,11 +227,9 @@ class EdgeItem(QGraphicsPathItem):
         self.width = edge_width(edge.count)
         self.font = font
         self.show_label = show_label
-        self.hovered = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)  # a hovered edge shows its label
-        self.setZValue(EDGE_Z)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.text = f"{edge.label} ×{edge.count}" if edge.count > 1 else edge.label
         self._geometry(source, target, bend)
@@ -225,8 +242,7 @@ class EdgeItem(QGraphicsPathItem):
             self.arrow = _Polygon(self._arrow_head())
             self.arrow.setPen(QPen(Qt.PenStyle.NoPen))
             _part(self.arrow, self)
-        self._label: _Curve | None = None  # made when first shown
-        self._paint_state()
+        self._selection_changed(False)
         arrow = "→" if edge.directed else "—"
         self.setToolTip(f"{source.node.text} {arrow} {target.node.text}\n{edge.label}: "
                         f"{edge.count} relation{'s' * (edge.count != 1)} in "
@@ -252,8 +268,8 @@ class EdgeItem(QGraphicsPathItem):
         right = tip - QPointF(math.cos(angle + 0.45), math.sin(angle + 0.45)) * size
         return QPolygonF([tip, left, right])
 
-    def _paint_state(self) -> None:
-        selected = self.isSelected()
+    def _selection_changed(self, selected: bool) -> None:
+        self.setZValue(SELECTED_Z if selected else EDGE_Z)  # its label above the discs
         colour = SELECTED if selected else self.colour
         pen = QPen(colour, self.width + (1.5 if selected else 0))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
@@ -271,45 +287,18 @@ class EdgeItem(QGraphicsPathItem):
         if self._label is not None:
             self._label.setPos(point)
 
-    def label_shown(self, lod: float) -> bool:
+    def text_due(self, lod: float) -> bool:
         return (self.isSelected() or self.hovered or (self.show_label and lod > 0.95)
                 or lod > 1.6)
 
-    def show_label_for(self, lod: float, make: bool = True) -> bool:
-        """Show or hide the label for zoom `lod` (enlarged when zoomed out); without `make`,
-        a label not made yet is left for when the edge comes into view. Whether it is so
-        left."""
-        shown = self.label_shown(lod)
-        if shown and self._label is None and not make:
-            return True
-        if shown and self._label is None:
-            colour = SELECTED if self.isSelected() else self.colour
-            metrics = QFontMetricsF(self.font)
-            w, h = metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
-            self._label = _plate(self, QRectF(-w / 2, -h / 2, w, h), 4,
-                                 QColor(255, 255, 255, 235), QPen(colour, 1), self.text,
-                                 self.font, colour.darker(140))
-            self._label.setPos(self.mid)
-        if self._label is not None:
-            self._label.setVisible(shown)
-            if shown:
-                self._label.setScale(readable_scale(lod))
-        return False
-
-    def itemChange(self, change, value):  # noqa: N802 (Qt override)
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.setZValue(SELECTED_Z if value else EDGE_Z)  # its label above the discs
-            self._paint_state()
-            self.show_label_for(_zoom(self))
-        return super().itemChange(change, value)
-
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.hovered = True
-        self.show_label_for(_zoom(self))
-
-    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.hovered = False
-        self.show_label_for(_zoom(self))
+    def _make_text(self) -> _Curve:
+        colour = SELECTED if self.isSelected() else self.colour
+        metrics = QFontMetricsF(self.font)
+        w, h = metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2
+        label = _plate(self, QRectF(-w / 2, -h / 2, w, h), 4, QColor(255, 255, 255, 235),
+                       QPen(colour, 1), self.text, self.font, colour.darker(140))
+        label.setPos(self.mid)
+        return label
 
 
 def _zoom(item: QGraphicsItem) -> float:
@@ -345,8 +334,8 @@ class GraphScene(QGraphicsScene):
         window a tenth of a second): `reveal` makes the others as they come into view."""
         self.zoom = lod
         make = area is None
-        self._unmade = [n for n in self.node_items.values() if n.show_name(lod, make)]
-        self._unmade += [e for e in self.edge_items if e.show_label_for(lod, make)]
+        items: list[NodeItem | EdgeItem] = [*self.node_items.values(), *self.edge_items]
+        self._unmade = [item for item in items if item.show_text(lod, make)]
         if area is not None:
             self.reveal(area)
 
@@ -356,12 +345,10 @@ class GraphScene(QGraphicsScene):
             return
         left: list[NodeItem | EdgeItem] = []
         for item in self._unmade:
-            if not area.intersects(item.sceneBoundingRect()):
-                left.append(item)
-            elif isinstance(item, NodeItem):
-                item.show_name(self.zoom)
+            if area.intersects(item.sceneBoundingRect()):
+                item.show_text(self.zoom)
             else:
-                item.show_label_for(self.zoom)
+                left.append(item)
         self._unmade = left
 
     def set_graph(self, graph: CorpusGraph, positions: dict[str, tuple[float, float]],
