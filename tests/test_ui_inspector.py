@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from annotate.model import DocumentRecord, EntityRecord
 from ui.relations.inspector import RelationInspector, actor_text
+from tests.ui_windows import add_relation, entity_id, shown_window
 from ui.shell.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
@@ -25,26 +25,17 @@ def window(qtbot, session) -> Iterator[MainWindow]:
     entities = [EntityRecord(TEXT.index(w), TEXT.index(w) + len(w), label) for w, label in WORDS]
     entities[1] = EntityRecord(entities[1].start, entities[1].end, "GPE", origin=MODEL,
                                status="suggested")
-    session.import_records([DocumentRecord(text=TEXT, title="Actors", entities=tuple(entities))])
-    window = MainWindow(session)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.close()
-    shiboken6.delete(window)  # with its timers, before the store closes
+    yield from shown_window(qtbot, session,
+                            DocumentRecord(text=TEXT, title="Actors", entities=tuple(entities)),
+                            active=False)
 
 
 def eid(window: MainWindow, word: str) -> int:
-    start = TEXT.index(word)
-    return next(i for i, s in window.view.spans().items() if s.start == start)
+    return entity_id(window, TEXT, word)
 
 
 def add(window: MainWindow, head: str, tail: str, label: str) -> int:
-    change = window.perform(
-        lambda: window.session.add_relation(eid(window, head), eid(window, tail), label))
-    assert change is not None
-    return change.relations[0]
+    return add_relation(window, eid(window, head), label, eid(window, tail))
 
 
 def panel(window: MainWindow) -> RelationInspector:

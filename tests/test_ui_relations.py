@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from annotate.model import DocumentRecord, EntityRecord, Relation
+from tests.ui_windows import add_relation, shown_window
 from ui.shell.main_window import MainWindow
 from ui.relations.relation_builder import LabelMenu
 from ui.relations.relation_table import RelationTableModel, relation_row
@@ -41,17 +42,9 @@ def _record() -> DocumentRecord:
 
 @pytest.fixture
 def window(qtbot, session) -> Iterator[MainWindow]:
-    session.import_records([_record()])
-    window = MainWindow(session)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view.setFocus()
-    yield window
-    window.close()
-    shiboken6.delete(window)  # with its timers, before the store closes
+    for window in shown_window(qtbot, session, _record()):
+        window.view.setFocus()
+        yield window
 
 
 def entity(window: MainWindow, word: str, nth: int = 0) -> int:
@@ -88,9 +81,7 @@ def popup(qtbot) -> LabelMenu:
 
 
 def add(window: MainWindow, head: int, tail: int, label: str) -> int:
-    change = window.perform(lambda: window.session.add_relation(head, tail, label))
-    assert change is not None
-    return change.relations[0]
+    return add_relation(window, head, label, tail)
 
 
 def test_click_head_ctrl_click_tail_and_a_label_key_stores_the_relation(qtbot, window):

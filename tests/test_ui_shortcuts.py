@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMenu, QTableWidget, QWidget
 
 from annotate.model import DocumentRecord, EntityRecord
+from tests.ui_windows import add_relation, entity_id, shown_window
 from ui.shell.main_window import MainWindow
 from ui.shell.shortcuts import window_actions
 
@@ -26,28 +26,16 @@ WORDS = (("Russia", "GPE"), ("Iran", "GPE"), ("Syria", "GPE"), ("Turkey", "GPE")
 def window(qtbot, session) -> Iterator[MainWindow]:
     entities = tuple(EntityRecord(TEXT.index(w), TEXT.index(w) + len(w), label)
                      for w, label in WORDS)
-    session.import_records([DocumentRecord(text=TEXT, title="Allies", entities=entities)])
-    window = MainWindow(session)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    yield window
-    window.close()
-    shiboken6.delete(window)  # with its timers, before the store closes
+    yield from shown_window(qtbot, session,
+                            DocumentRecord(text=TEXT, title="Allies", entities=entities))
 
 
 def eid(window: MainWindow, word: str) -> int:
-    start = TEXT.index(word)
-    return next(i for i, s in window.view.spans().items() if s.start == start)
+    return entity_id(window, TEXT, word)
 
 
 def relate(window: MainWindow, head: str, label: str, tail: str) -> int:
-    change = window.perform(
-        lambda: window.session.add_relation(eid(window, head), eid(window, tail), label))
-    assert change is not None
-    return change.relations[0]
+    return add_relation(window, eid(window, head), label, eid(window, tail))
 
 
 def _places(action: QAction) -> frozenset[QWidget] | None:

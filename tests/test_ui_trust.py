@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotate.model import DocumentRecord, EntityRecord
 from annotate.session import Session
 from storage.store import Store
+from tests.ui_windows import add_relation, entity_id, shown_window
 from ui.shell.main_window import MainWindow
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -32,16 +32,7 @@ def _record(title: str = "Allies") -> DocumentRecord:
 
 @pytest.fixture
 def window(qtbot, session) -> Iterator[MainWindow]:
-    session.import_records([_record()])
-    window = MainWindow(session)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    yield window
-    window.close()
-    shiboken6.delete(window)  # with its timers, before the store closes
+    yield from shown_window(qtbot, session, _record())
 
 
 @pytest.fixture
@@ -53,15 +44,11 @@ def other(db_path) -> Iterator[Session]:
 
 
 def eid(window: MainWindow, word: str) -> int:
-    start = TEXT.index(word)
-    return next(i for i, s in window.view.spans().items() if s.start == start)
+    return entity_id(window, TEXT, word)
 
 
 def relate(window: MainWindow, head: str, label: str, tail: str) -> int:
-    change = window.perform(
-        lambda: window.session.add_relation(eid(window, head), eid(window, tail), label))
-    assert change is not None
-    return change.relations[0]
+    return add_relation(window, eid(window, head), label, eid(window, tail))
 
 
 def focused():
